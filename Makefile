@@ -1,0 +1,57 @@
+# Neural networks for images — two commands: `make lab` and `make test`.
+# Everything runs inside .venv, created here from the pinned constraints.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+PROFILE ?= standard
+NB     ?= notebooks/*.ipynb
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
+          --nbval-cell-timeout 600 -p no:cacheprovider
+
+.PHONY: help setup lab test lint pytest nbval course slides clean
+
+help:
+	@echo "make lab    - set up .venv (first time) and start JupyterLab on notebooks/ (ARGS=... passes through)"
+	@echo "make test   - set up, then ruff + pytest + nbval over every notebook (fast profile)"
+	@echo "make course - re-execute notebooks in place (PROFILE=standard|fast|full, NB=notebooks/01_*.ipynb)"
+	@echo "make clean  - remove .venv, caches and build output"
+
+# Idempotent: reinstalls only when the dependency files change.
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python >= 3.10 needed (3.11 recommended)"'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade "pip>=24"
+	$(PIP) install -q -c requirements/constraints.txt -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name nn-images \
+	    --display-name "Python 3 (nn-images course)" > /dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ARGS)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest tests
+	COURSE_PROFILE=fast $(BIN)/python -m pytest $(NBVAL) notebooks
+
+lint: setup
+	$(BIN)/ruff check .
+
+pytest: setup
+	$(BIN)/python -m pytest tests
+
+nbval: setup
+	COURSE_PROFILE=fast $(BIN)/python -m pytest $(NBVAL) $(NB)
+
+course: setup
+	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m tools.run_notebooks $(NB)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info test-output
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

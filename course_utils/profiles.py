@@ -1,0 +1,162 @@
+"""Profiles: one switch that sizes every notebook's work.
+
+A *profile* is one of ``fast`` (CI, whole series in minutes on 2 CPU cores), ``standard``
+(a laptop CPU, meaningful results) or ``full`` (a GPU, the accuracies the source material
+reports). Each notebook declares its *knobs* (epochs, training-set size, image size,
+iterations, accuracy thresholds) in :data:`KNOBS` below, one value per profile; notebooks
+read them from the :class:`Profile` that :func:`course_utils.setup` returns and never edit
+numbers by hand.
+
+This module does not import TensorFlow.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PROFILES: tuple[str, ...] = ("fast", "standard", "full")
+
+# Knobs per notebook: {notebook: {knob: {profile: value}}}.
+# Keep each notebook's block self-contained; a knob must have a value for every profile.
+KNOBS: dict[str, dict[str, dict[str, Any]]] = {
+    "00_getting_started": {
+        "n_digits_shown": {"fast": 32, "standard": 32, "full": 32},
+    },
+    "01_perceptron_and_xor": {},
+    "02_backpropagation": {},
+    "03_convolution": {},
+    "04_lenet5": {},
+    "05_alexnet": {},
+}
+
+# Knobs every notebook gets unless it overrides them.
+DEFAULT_KNOBS: dict[str, dict[str, Any]] = {
+    # Mixed precision pays off only for large convolutional models on a GPU; a notebook
+    # opts in by setting this knob to True for "full".
+    "mixed_precision": {"fast": False, "standard": False, "full": False},
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The chosen profile and the knob values of one notebook.
+
+    Read knobs as attributes or items: ``profile.epochs`` or ``profile["epochs"]``.
+
+    Attributes
+    ----------
+    name : str
+        ``"fast"``, ``"standard"`` or ``"full"``.
+    notebook : str
+        The notebook the knobs belong to, e.g. ``"02_backpropagation"``.
+    knobs : Mapping[str, Any]
+        Knob name -> value for this profile.
+    reason : str
+        Why this profile was chosen (environment variable, CI, GPU, default).
+    """
+
+    name: str
+    notebook: str
+    knobs: Mapping[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+    def __getitem__(self, knob: str) -> Any:
+        try:
+            return self.knobs[knob]
+        except KeyError:
+            known = ", ".join(sorted(self.knobs)) or "none"
+            raise KeyError(
+                f"notebook {self.notebook!r} has no knob {knob!r} (known: {known})"
+            ) from None
+
+    def __getattr__(self, knob: str) -> Any:
+        if knob.startswith("_"):
+            raise AttributeError(knob)
+        try:
+            return self[knob]
+        except KeyError as err:
+            raise AttributeError(err.args[0]) from None
+
+    @property
+    def is_fast(self) -> bool:
+        """True in the CI-sized profile."""
+        return self.name == "fast"
+
+
+def _check_profile_name(name: str) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"profile name must be a string, got {type(name).__name__}")
+    clean = name.strip().lower()
+    if clean not in PROFILES:
+        raise ValueError(f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}")
+    return clean
+
+
+def choose_profile(
+    env: Mapping[str, str] | None = None, gpu_available: bool | None = None
+) -> tuple[str, str]:
+    """Pick the profile name and say why.
+
+    Order: ``COURSE_PROFILE`` if set; else ``fast`` when ``CI=true``; else ``full`` when a GPU
+    is available; else ``standard``.
+
+    Parameters
+    ----------
+    env : Mapping[str, str], optional
+        Environment to read (default ``os.environ``).
+    gpu_available : bool, optional
+        Whether TensorFlow sees a GPU. ``None`` means "not checked" and counts as no GPU.
+
+    Returns
+    -------
+    (name, reason) : tuple[str, str]
+
+    Raises
+    ------
+    ValueError
+        If ``COURSE_PROFILE`` names an unknown profile.
+    """
+    env = os.environ if env is None else env
+    requested = env.get("COURSE_PROFILE", "").strip()
+    if requested:
+        return _check_profile_name(requested), "COURSE_PROFILE"
+    if env.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+        return "fast", "CI=true"
+    if gpu_available:
+        return "full", "GPU found"
+    return "standard", "default on CPU"
+
+
+def knobs_for(notebook: str, profile: str) -> dict[str, Any]:
+    """Return the knob values of ``notebook`` under ``profile``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown notebook or profile, or a knob missing a value for some profile.
+    """
+    profile = _check_profile_name(profile)
+    if notebook not in KNOBS:
+        raise ValueError(f"unknown notebook {notebook!r}; known: {', '.join(sorted(KNOBS))}")
+    table = {**DEFAULT_KNOBS, **KNOBS[notebook]}
+    values = {}
+    for knob, per_profile in table.items():
+        missing = [p for p in PROFILES if p not in per_profile]
+        if missing:
+            raise ValueError(f"knob {knob!r} of {notebook!r} has no value for {missing}")
+        values[knob] = per_profile[profile]
+    return values
+
+
+def get_profile(
+    notebook: str, name: str | None = None, gpu_available: bool | None = None
+) -> Profile:
+    """Build the :class:`Profile` for ``notebook`` (``name`` overrides the automatic choice)."""
+    if name is None:
+        name, reason = choose_profile(gpu_available=gpu_available)
+    else:
+        name, reason = _check_profile_name(name), "argument"
+    return Profile(name=name, notebook=notebook, knobs=knobs_for(notebook, name), reason=reason)

@@ -1,0 +1,1 @@
+"""Maintainer tools: scaffold and execute course notebooks (not part of course_utils)."""
