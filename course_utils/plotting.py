@@ -113,3 +113,314 @@ def plot_history(history: Any, metrics: Sequence[str] = ("loss", "accuracy"), ti
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------- CNN diagnostics
+
+
+def plot_confusion_matrix(
+    y_true: Any,
+    y_pred: Any,
+    class_names: Sequence[str],
+    normalize: str | None = None,
+    title: str = "",
+    size: float = 4.5,
+):
+    """Plot the confusion matrix of a classifier (rows: true class, columns: predicted).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of int, shape (N,)
+        True and predicted labels in 0..K-1.
+    class_names : sequence of str
+        K class names; K fixes the matrix size (K x K), even for classes never seen.
+    normalize : {None, "true", "pred", "all"}
+        As in :func:`sklearn.metrics.confusion_matrix`: counts (None) or fractions per row,
+        per column or overall.
+    title : str
+        Axes title.
+    size : float
+        Figure width and height in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The matrix itself is ``fig.confusion`` (np.ndarray, shape (K, K)).
+    """
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix
+
+    yt, yp = _as_labels(y_true, "y_true"), _as_labels(y_pred, "y_pred")
+    if len(yt) != len(yp):
+        raise ValueError(f"y_true has {len(yt)} labels but y_pred has {len(yp)}")
+    k = len(class_names)
+    if k < 2:
+        raise ValueError("class_names needs at least two classes")
+    if max(yt.max(), yp.max()) >= k:
+        raise ValueError(f"labels must lie in 0..{k - 1} for {k} class names")
+    if normalize not in (None, "true", "pred", "all"):
+        raise ValueError(f"normalize must be None, 'true', 'pred' or 'all', got {normalize!r}")
+    cm = confusion_matrix(yt, yp, labels=np.arange(k), normalize=normalize)
+    fig, ax = plt.subplots(figsize=(size, size))
+    disp = ConfusionMatrixDisplay(cm, display_labels=[str(c) for c in class_names])
+    disp.plot(ax=ax, cmap="Blues", colorbar=False, values_format=".2f" if normalize else "d")
+    ax.tick_params(axis="x", labelrotation=45 if max(map(len, disp.display_labels)) > 3 else 0)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    fig.confusion = cm
+    return fig
+
+
+def _as_labels(y: Any, name: str) -> np.ndarray:
+    arr = np.asarray(y)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array of labels, got shape {arr.shape}")
+    if not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer labels, got dtype {arr.dtype}")
+    if arr.min() < 0:
+        raise ValueError(f"{name} has negative labels")
+    return arr
+
+
+def worst_mistakes(y_true: Any, y_pred: Any, scores: Any, n: int = 16) -> np.ndarray:
+    """Indices of the ``n`` most confident mistakes, worst first.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of int, shape (N,)
+        True and predicted labels.
+    scores : array-like of float
+        Either class probabilities, shape (N, K) — a mistake is worse the lower the
+        probability of the true class, i.e. the higher its loss -log p(true) — or
+        per-example losses, shape (N,) — higher is worse.
+    n : int
+        How many to return at most.
+
+    Returns
+    -------
+    np.ndarray of int, shape (min(n, number of mistakes),)
+    """
+    yt, yp = _as_labels(y_true, "y_true"), _as_labels(y_pred, "y_pred")
+    s = np.asarray(scores, dtype=float)
+    if len(yt) != len(yp) or len(s) != len(yt):
+        raise ValueError(
+            f"y_true, y_pred and scores differ in length: {len(yt)}, {len(yp)}, {len(s)}"
+        )
+    if not isinstance(n, int | np.integer) or n <= 0:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if s.ndim == 2:
+        if yt.max() >= s.shape[1]:
+            raise ValueError("a true label exceeds the number of probability columns")
+        loss = -np.log(np.clip(s[np.arange(len(yt)), yt], 1e-12, 1.0))
+    elif s.ndim == 1:
+        loss = s
+    else:
+        raise ValueError(f"scores must have shape (N, K) or (N,), got {s.shape}")
+    wrong = np.flatnonzero(yt != yp)
+    order = wrong[np.argsort(-loss[wrong], kind="stable")]
+    return order[:n]
+
+
+def show_misclassified(
+    images: Any,
+    y_true: Any,
+    y_pred: Any,
+    scores: Any,
+    class_names: Sequence[str],
+    n: int = 16,
+    ncols: int = 8,
+    size: float = 1.3,
+):
+    """Show the ``n`` worst mistakes (most confident wrong predictions) in a grid.
+
+    Parameters
+    ----------
+    images : array-like
+        Shape (N, H, W), (N, H, W, 1) or (N, H, W, 3).
+    y_true, y_pred : array-like of int, shape (N,)
+        True and predicted labels.
+    scores : array-like of float
+        Class probabilities (N, K) or per-example losses (N,); see :func:`worst_mistakes`.
+    class_names : sequence of str
+        Name of each class.
+    n, ncols, size :
+        Number of mistakes shown, images per row, inches per image.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.indices`` holds the indices shown, worst first.
+    """
+    import matplotlib.pyplot as plt
+
+    arr = _as_image_batch(images)
+    idx = worst_mistakes(y_true, y_pred, scores, n)
+    if len(arr) != len(np.asarray(y_true)):
+        raise ValueError(f"got {len(arr)} images but {len(np.asarray(y_true))} labels")
+    yt, yp, s = np.asarray(y_true), np.asarray(y_pred), np.asarray(scores, dtype=float)
+    if max(yt.max(), yp.max()) >= len(class_names):
+        raise ValueError(f"labels must lie in 0..{len(class_names) - 1}")
+    if len(idx) == 0:
+        fig, ax = plt.subplots(figsize=(3, 1))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no mistakes", ha="center", va="center")
+        fig.indices = idx
+        return fig
+    captions = []
+    for i in idx:
+        extra = f"\np={s[i, yp[i]]:.2f}" if s.ndim == 2 else f"\nloss {s[i]:.2f}"
+        captions.append(f"{class_names[yt[i]]}→{class_names[yp[i]]}{extra}")
+    fig = show_images(arr[idx], labels=captions, ncols=ncols, size=size)
+    for ax in fig.axes:
+        ax.title.set_fontsize(8)
+    fig.suptitle("worst mistakes: true → predicted", fontsize=10)
+    fig.tight_layout()
+    fig.indices = idx
+    return fig
+
+
+def show_filters(
+    kernel_weights: Any, ncols: int = 8, channel: int | None = None, size: float = 0.9
+):
+    """Show convolution filters as small images, one per output channel.
+
+    Parameters
+    ----------
+    kernel_weights : array-like of float, shape (kh, kw, C_in, C_out)
+        A Keras ``Conv2D`` kernel (``layer.get_weights()[0]``).
+    ncols : int
+        Filters per row.
+    channel : int, optional
+        Show only this input channel (grayscale). By default C_in == 1 is shown in grayscale,
+        C_in == 3 as RGB; other C_in need ``channel``.
+    size : float
+        Inches per filter.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Each filter is min-max scaled on its own; mid-grey is not necessarily zero.
+    """
+    import matplotlib.pyplot as plt
+
+    w = np.asarray(kernel_weights, dtype=float)
+    if w.ndim != 4:
+        raise ValueError(f"kernel_weights must have shape (kh, kw, C_in, C_out), got {w.shape}")
+    if not isinstance(ncols, int) or ncols <= 0:
+        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    c_in, c_out = w.shape[2], w.shape[3]
+    if channel is not None:
+        if not isinstance(channel, int) or not 0 <= channel < c_in:
+            raise ValueError(f"channel must be an integer in 0..{c_in - 1}, got {channel!r}")
+        w = w[:, :, channel : channel + 1, :]
+    elif c_in not in (1, 3):
+        raise ValueError(f"{c_in} input channels: pick one with channel=0..{c_in - 1}")
+    tiles = np.moveaxis(w, 3, 0)  # (C_out, kh, kw, C)
+    lo = tiles.min(axis=(1, 2, 3), keepdims=True)
+    hi = tiles.max(axis=(1, 2, 3), keepdims=True)
+    tiles = (tiles - lo) / np.where(hi > lo, hi - lo, 1.0)
+    ncols = min(ncols, c_out)
+    nrows = int(np.ceil(c_out / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < c_out:
+            tile = tiles[i, :, :, 0] if tiles.shape[-1] == 1 else tiles[i]
+            ax.imshow(tile, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    fig.tight_layout()
+    return fig
+
+
+def feature_maps(model: Any, image: Any, layer_names: Sequence[str]) -> dict[str, np.ndarray]:
+    """Run one image through ``model`` and return the outputs of the named layers.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built functional or Sequential model.
+    image : array-like, shape (H, W) or (H, W, C)
+        One input, already preprocessed as the model expects.
+    layer_names : sequence of str
+        Layers to read.
+
+    Returns
+    -------
+    dict[str, np.ndarray]
+        Layer name -> activation without the batch axis, e.g. (h, w, c) or (units,).
+    """
+    import keras
+
+    img = np.asarray(image, dtype="float32")
+    if img.ndim not in (2, 3):
+        raise ValueError(f"image must have shape (H, W) or (H, W, C), got {img.shape}")
+    if isinstance(layer_names, str) or not layer_names:
+        raise ValueError("layer_names must be a non-empty list of layer names")
+    expected = tuple(model.inputs[0].shape[1:])
+    if img.ndim == 2 and len(expected) == 3:
+        img = img[..., None]
+    if img.shape != expected:
+        raise ValueError(f"image shape {img.shape} does not match the model input {expected}")
+    names = [layer.name for layer in model.layers]
+    missing = [n for n in layer_names if n not in names]
+    if missing:
+        raise ValueError(f"no layer named {missing} (layers: {names})")
+    if len(model.inputs) != 1:
+        raise ValueError("feature_maps needs a model with exactly one input")
+    probe = keras.Model(model.inputs[0], [model.get_layer(n).output for n in layer_names])
+    outs = probe(img[None], training=False)
+    outs = outs if isinstance(outs, list | tuple) else [outs]
+    return {n: np.asarray(o)[0] for n, o in zip(layer_names, outs, strict=True)}
+
+
+def show_feature_maps(
+    model: Any, image: Any, layer_names: Sequence[str], max_maps: int = 16, size: float = 0.8
+):
+    """Show the feature maps of one image, one row per layer.
+
+    Convolution/pooling outputs (h, w, c) show their first ``max_maps`` channels as images;
+    flat outputs (units,) show as one strip of values.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built model.
+    image : array-like, shape (H, W) or (H, W, C)
+        One preprocessed input.
+    layer_names : sequence of str
+        Layers to show, top to bottom.
+    max_maps : int
+        Channels shown per layer at most.
+    size : float
+        Inches per map.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.activations`` is the dict returned by :func:`feature_maps`.
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(max_maps, int) or max_maps <= 0:
+        raise ValueError(f"max_maps must be a positive integer, got {max_maps!r}")
+    acts = feature_maps(model, image, layer_names)
+    ncols = min(max_maps, max(a.shape[-1] if a.ndim == 3 else 1 for a in acts.values()))
+    fig = plt.figure(figsize=(1.2 + ncols * size, len(acts) * (size + 0.15)))
+    grid = fig.add_gridspec(len(acts), ncols + 1, width_ratios=[1.5] + [1] * ncols)
+    for row, (name, act) in enumerate(acts.items()):
+        label = fig.add_subplot(grid[row, 0])
+        label.axis("off")
+        label.text(1.0, 0.5, f"{name}\n{'x'.join(map(str, act.shape))}", ha="right",
+                   va="center", fontsize=8)  # fmt: skip
+        if act.ndim == 3:
+            for j in range(min(ncols, act.shape[-1])):
+                ax = fig.add_subplot(grid[row, j + 1])
+                ax.imshow(act[:, :, j], cmap="viridis", interpolation="nearest")
+                ax.axis("off")
+        else:
+            ax = fig.add_subplot(grid[row, 1:])
+            ax.imshow(act.reshape(1, -1), cmap="viridis", aspect="auto", interpolation="nearest")
+            ax.set_yticks([])
+            ax.tick_params(labelsize=7)
+    fig.activations = acts
+    return fig

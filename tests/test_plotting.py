@@ -1,0 +1,189 @@
+"""Tests for course_utils.plotting (matplotlib Agg backend, no display)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils import plotting  # noqa: E402
+
+CLASSES = ("a", "b", "c")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# ------------------------------------------------------------------ show_images / plot_history
+
+
+def test_show_images_grid_and_bad_input():
+    fig = plotting.show_images(np.zeros((5, 8, 8), np.uint8), labels=list("abcde"), ncols=2)
+    assert len(fig.axes) == 6  # 3 rows x 2 columns, the last one empty
+    with pytest.raises(ValueError):
+        plotting.show_images(np.zeros((8, 8)))
+    with pytest.raises(ValueError):
+        plotting.show_images(np.zeros((2, 8, 8)), labels=["x"])
+
+
+def test_plot_history_panels_and_bad_input():
+    fig = plotting.plot_history({"loss": [1, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8]})
+    assert len(fig.axes) == 2
+    with pytest.raises(ValueError):
+        plotting.plot_history({"foo": [1]})
+    with pytest.raises(TypeError):
+        plotting.plot_history([1, 2])
+
+
+# ------------------------------------------------------------------ confusion matrix
+
+
+def test_confusion_matrix_counts():
+    fig = plotting.plot_confusion_matrix([0, 0, 1, 2, 2], [0, 1, 1, 2, 0], CLASSES)
+    np.testing.assert_array_equal(fig.confusion, [[1, 1, 0], [0, 1, 0], [1, 0, 1]])
+    fig = plotting.plot_confusion_matrix([0, 0], [0, 0], CLASSES, normalize="true")
+    assert fig.confusion.shape == (3, 3) and fig.confusion[0, 0] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("yt", "yp", "names", "err"),
+    [
+        ([0, 1], [0], CLASSES, ValueError),  # length mismatch
+        ([0, 3], [0, 1], CLASSES, ValueError),  # label out of range
+        ([0.0, 1.0], [0, 1], CLASSES, TypeError),  # float labels
+        ([], [], CLASSES, ValueError),  # empty
+        ([0, 0], [0, 0], ("only",), ValueError),  # one class
+        ([-1, 0], [0, 0], CLASSES, ValueError),  # negative
+    ],
+)
+def test_confusion_matrix_bad_input(yt, yp, names, err):
+    with pytest.raises(err):
+        plotting.plot_confusion_matrix(yt, yp, names)
+
+
+def test_confusion_matrix_bad_normalize():
+    with pytest.raises(ValueError):
+        plotting.plot_confusion_matrix([0, 1], [0, 1], CLASSES, normalize="rows")
+
+
+# ------------------------------------------------------------------ mistakes
+
+
+def test_worst_mistakes_orders_by_confidence():
+    y_true = np.array([0, 1, 2, 0])
+    y_pred = np.array([1, 1, 0, 2])
+    probs = np.array([[0.4, 0.6, 0], [0, 1, 0], [0.9, 0, 0.1], [0.01, 0, 0.99]])
+    np.testing.assert_array_equal(plotting.worst_mistakes(y_true, y_pred, probs), [3, 2, 0])
+    np.testing.assert_array_equal(plotting.worst_mistakes(y_true, y_pred, probs, n=1), [3])
+    losses = np.array([5.0, 9.0, 1.0, 2.0])  # per-example losses: higher is worse
+    np.testing.assert_array_equal(plotting.worst_mistakes(y_true, y_pred, losses), [0, 3, 2])
+
+
+def test_worst_mistakes_bad_input():
+    with pytest.raises(ValueError):
+        plotting.worst_mistakes([0, 1], [0, 1], [0.5])
+    with pytest.raises(ValueError):
+        plotting.worst_mistakes([0, 1], [0, 1], [0.5, 0.5], n=0)
+    with pytest.raises(ValueError):
+        plotting.worst_mistakes([0, 1], [0, 1], np.zeros((2, 2, 2)))
+    with pytest.raises(ValueError):
+        plotting.worst_mistakes([0, 3], [0, 1], np.zeros((2, 2)))
+
+
+def test_show_misclassified_grid():
+    rng = np.random.default_rng(0)
+    images = rng.random((6, 8, 8))
+    y_true = np.array([0, 1, 2, 0, 1, 2])
+    y_pred = np.array([1, 1, 0, 0, 2, 2])
+    probs = rng.dirichlet(np.ones(3), size=6)
+    fig = plotting.show_misclassified(images, y_true, y_pred, probs, CLASSES, n=2, ncols=2)
+    assert len(fig.indices) == 2 and all(y_true[fig.indices] != y_pred[fig.indices])
+    fig = plotting.show_misclassified(images, y_true, y_true, probs, CLASSES)
+    assert len(fig.indices) == 0  # no mistakes: a figure that says so
+
+
+def test_show_misclassified_bad_input():
+    with pytest.raises(ValueError):
+        plotting.show_misclassified(np.zeros((3, 8, 8)), [0, 1], [1, 0], [1.0, 2.0], CLASSES)
+    with pytest.raises(ValueError):
+        plotting.show_misclassified(np.zeros((2, 8, 8)), [0, 5], [1, 0], [1.0, 2.0], CLASSES)
+
+
+# ------------------------------------------------------------------ filters
+
+
+@pytest.mark.parametrize("c_in", [1, 3])
+def test_show_filters_grayscale_and_rgb(c_in):
+    w = np.random.default_rng(0).normal(size=(5, 5, c_in, 6))
+    fig = plotting.show_filters(w, ncols=4)
+    assert len(fig.axes) == 8  # 2 rows x 4
+    assert len(fig.axes[0].images) == 1 and len(fig.axes[7].images) == 0
+    shown = fig.axes[0].images[0].get_array()
+    assert shown.shape == ((5, 5) if c_in == 1 else (5, 5, 3))
+    assert shown.min() == 0 and shown.max() == 1  # each filter is min-max scaled
+
+
+def test_show_filters_channel_and_bad_input():
+    w = np.zeros((3, 3, 16, 4))
+    fig = plotting.show_filters(w, channel=2)  # constant filters do not divide by zero
+    assert len(fig.axes) == 4
+    with pytest.raises(ValueError):
+        plotting.show_filters(w)  # 16 input channels need channel=
+    with pytest.raises(ValueError):
+        plotting.show_filters(w, channel=16)
+    with pytest.raises(ValueError):
+        plotting.show_filters(np.zeros((3, 3, 1)))
+    with pytest.raises(ValueError):
+        plotting.show_filters(np.zeros((3, 3, 1, 2)), ncols=0)
+
+
+# ------------------------------------------------------------------ feature maps
+
+
+@pytest.fixture(scope="module")
+def tiny_cnn():
+    import keras
+
+    return keras.Sequential(
+        [
+            keras.Input((12, 12, 1)),
+            keras.layers.Conv2D(3, 3, name="conv"),
+            keras.layers.MaxPooling2D(name="pool"),
+            keras.layers.Flatten(name="flat"),
+            keras.layers.Dense(4, name="dense"),
+        ]
+    )
+
+
+def test_feature_maps_shapes(tiny_cnn):
+    acts = plotting.feature_maps(tiny_cnn, np.ones((12, 12)), ["conv", "pool", "dense"])
+    assert {k: v.shape for k, v in acts.items()} == {
+        "conv": (10, 10, 3), "pool": (5, 5, 3), "dense": (4,),
+    }  # fmt: skip
+
+
+def test_show_feature_maps_rows(tiny_cnn):
+    fig = plotting.show_feature_maps(tiny_cnn, np.ones((12, 12, 1)), ["conv", "dense"], max_maps=2)
+    # conv row: label + 2 maps; dense row: label + one strip
+    assert len(fig.axes) == 5
+    assert set(fig.activations) == {"conv", "dense"}
+
+
+def test_feature_maps_bad_input(tiny_cnn):
+    with pytest.raises(ValueError):
+        plotting.feature_maps(tiny_cnn, np.ones((10, 10)), ["conv"])  # wrong size
+    with pytest.raises(ValueError):
+        plotting.feature_maps(tiny_cnn, np.ones((1, 12, 12, 1)), ["conv"])  # batch given
+    with pytest.raises(ValueError):
+        plotting.feature_maps(tiny_cnn, np.ones((12, 12)), ["nope"])
+    with pytest.raises(ValueError):
+        plotting.feature_maps(tiny_cnn, np.ones((12, 12)), "conv")
+    with pytest.raises(ValueError):
+        plotting.show_feature_maps(tiny_cnn, np.ones((12, 12)), ["conv"], max_maps=0)
