@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 PROFILE ?= standard
 NB     ?= notebooks/*.ipynb
+# Jupyter refuses to run as root (containers, CI) unless told to.
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
           --nbval-cell-timeout 600 -p no:cacheprovider
@@ -33,7 +35,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 setup: $(STAMP)
 
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(ARGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(ARGS)
 
 test: setup
 	$(BIN)/ruff check .

@@ -13,24 +13,31 @@ from typing import Any
 import numpy as np
 
 
+def _numeric(value: Any) -> np.ndarray | None:
+    """``value`` as a float array, or None when it is not numeric (strings, mixed tuples)."""
+    if isinstance(value, str | bool) or value is None:
+        return None
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
 def _same(answer: Any, expected: Any, rtol: float, atol: float) -> tuple[bool, str]:
-    if isinstance(expected, str | bool) or expected is None:
-        return answer == expected, f"expected {expected!r}"
-    if isinstance(expected, tuple | list) and not all(
-        isinstance(e, int | float | np.number) for e in expected
-    ):
+    e = _numeric(expected)
+    if e is None and isinstance(expected, tuple | list):  # e.g. ("same", (4, 4))
         if not isinstance(answer, tuple | list) or len(answer) != len(expected):
             return False, f"expected a sequence of length {len(expected)}"
-        for a, e in zip(answer, expected, strict=True):
-            ok, why = _same(a, e, rtol, atol)
+        for a_item, e_item in zip(answer, expected, strict=True):
+            ok, why = _same(a_item, e_item, rtol, atol)
             if not ok:
                 return False, why
         return True, ""
-    try:
-        a = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
+    if e is None:
+        return answer == expected, f"expected {expected!r}"
+    a = _numeric(answer)
+    if a is None:
         return False, f"expected a number or array, got {type(answer).__name__}"
-    e = np.asarray(expected, dtype=float)
     if a.shape != e.shape:
         return False, f"expected shape {e.shape}, got {a.shape}"
     if not np.all(np.isfinite(a)):

@@ -1,0 +1,214 @@
+"""Data layer: bundled files with hashes, the cache → download → bundled order, photos."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from course_utils import data
+from course_utils.data import DataIntegrityError, DataUnavailableError
+
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    """A Keras home with nothing cached."""
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    return tmp_path / "keras" / "datasets"
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch, root):
+    """A private copy of data/ that a test may corrupt."""
+    copy = tmp_path / "data"
+    copy.mkdir()
+    for name in ("MANIFEST.sha256", "mnist_5k.npz"):
+        shutil.copy(root / "data" / name, copy / name)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(copy))
+    return copy
+
+
+def fake_keras_loader(monkeypatch, module, result=None, error=None):
+    """Replace keras.datasets.<module>.load_data; record calls."""
+    import keras
+
+    calls = []
+
+    def load_data():
+        calls.append(1)
+        if error is not None:
+            raise error
+        return result
+
+    monkeypatch.setattr(getattr(keras.datasets, module), "load_data", load_data)
+    return calls
+
+
+def small_mnist():
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (20, 28, 28), dtype=np.uint8)
+    y = np.arange(20, dtype=np.uint8) % 10
+    return (x[:15], y[:15]), (x[15:], y[15:])
+
+
+# ---------------------------------------------------------------- bundled files
+
+
+def test_manifest_lists_every_bundled_file(root):
+    listed = set(data._read_manifest(root / "data"))
+    shipped = {p.name for p in (root / "data").iterdir() if p.is_file()} - {
+        "MANIFEST.sha256",
+        "README.md",
+    }
+    assert listed == shipped
+    for name in listed:
+        assert data.verify_file(name).is_file()
+
+
+def test_truncated_file_is_rejected(data_copy):
+    blob = (data_copy / "mnist_5k.npz").read_bytes()
+    (data_copy / "mnist_5k.npz").write_bytes(blob[: len(blob) // 2])
+    with pytest.raises(DataIntegrityError, match="corrupt or truncated"):
+        data.verify_file("mnist_5k.npz")
+
+
+def test_corrupt_file_is_rejected(data_copy):
+    blob = bytearray((data_copy / "mnist_5k.npz").read_bytes())
+    blob[1000] ^= 0xFF
+    (data_copy / "mnist_5k.npz").write_bytes(bytes(blob))
+    with pytest.raises(DataIntegrityError, match="git checkout"):
+        data.verify_file("mnist_5k.npz")
+
+
+def test_unlisted_missing_and_no_manifest(data_copy):
+    with pytest.raises(DataIntegrityError, match="not listed"):
+        data.verify_file("other.npz")
+    (data_copy / "mnist_5k.npz").unlink()
+    with pytest.raises(DataIntegrityError, match="missing"):
+        data.verify_file("mnist_5k.npz")
+    (data_copy / "MANIFEST.sha256").unlink()
+    with pytest.raises(DataIntegrityError, match="no manifest"):
+        data.verify_file("mnist_5k.npz")
+
+
+# ---------------------------------------------------------------- MNIST sources
+
+
+def test_offline_uses_bundled_subset(monkeypatch, empty_cache, capsys):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    calls = fake_keras_loader(monkeypatch, "mnist", error=AssertionError("network used"))
+    ds = data.load_mnist()
+    assert calls == []  # no download attempted
+    assert ds.source == "bundled"
+    assert ds.x_train.shape == (4000, 28, 28) and ds.x_test.shape == (1000, 28, 28)
+    assert ds.x_train.dtype == np.uint8 and ds.y_train.dtype == np.uint8
+    assert np.bincount(ds.y_train).tolist() == [400] * 10
+    assert np.bincount(ds.y_test).tolist() == [100] * 10
+    assert ds.x_train.max() == 255 and ds.x_train.min() == 0
+    assert len(set(map(bytes, ds.x_train[:50])) & set(map(bytes, ds.x_test))) == 0
+    # shuffled: the source file is sorted by class, the split must not be
+    assert len(np.unique(ds.y_train[:20])) > 3
+    out = capsys.readouterr().out
+    assert "bundled" in out and "COURSE_OFFLINE" in out
+
+
+def test_bundled_split_is_deterministic(monkeypatch, empty_cache):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    a, b = data.load_mnist(verbose=False), data.load_mnist(verbose=False)
+    assert np.array_equal(a.x_train, b.x_train) and np.array_equal(a.y_test, b.y_test)
+
+
+def test_cache_is_used_first(monkeypatch, empty_cache, capsys):
+    empty_cache.mkdir(parents=True)
+    (empty_cache / "mnist.npz").write_bytes(b"cached")
+    monkeypatch.setenv("COURSE_OFFLINE", "1")  # the cache works offline too
+    calls = fake_keras_loader(monkeypatch, "mnist", result=small_mnist())
+    ds = data.load_mnist()
+    assert calls == [1] and ds.source == "keras-cache"
+    assert ds.x_train.shape == (15, 28, 28) and ds.y_test.shape == (5,)
+    assert "Keras cache" in capsys.readouterr().out
+
+
+def test_download_when_not_cached(monkeypatch, empty_cache):
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    calls = fake_keras_loader(monkeypatch, "mnist", result=small_mnist())
+    ds = data.load_mnist(verbose=False)
+    assert calls == [1] and ds.source == "download"
+
+
+def test_download_failure_falls_back(monkeypatch, empty_cache, capsys):
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    err = Exception("URL fetch failure on https://x/mnist.npz: None -- [Errno -2] no network")
+    fake_keras_loader(monkeypatch, "mnist", error=err)
+    ds = data.load_mnist()
+    assert ds.source == "bundled"
+    assert "download failed: [Errno -2] no network" in capsys.readouterr().out
+
+
+def test_corrupt_fallback_raises_clearly(monkeypatch, empty_cache, data_copy):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    (data_copy / "mnist_5k.npz").write_bytes(b"garbage")
+    with pytest.raises(DataUnavailableError, match="bundled fallback is unusable"):
+        data.load_mnist()
+
+
+def test_no_offline_copy_for_fashion_and_cifar(monkeypatch, empty_cache):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    with pytest.raises(DataUnavailableError, match="Fashion-MNIST is not available"):
+        data.load_fashion_mnist()
+    with pytest.raises(DataUnavailableError, match="CIFAR-10 is not available"):
+        data.load_cifar10()
+
+
+def test_cifar_download_labels_are_flat(monkeypatch, empty_cache):
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    x = np.zeros((4, 32, 32, 3), np.uint8)
+    y = np.arange(4, dtype=np.uint8).reshape(4, 1)
+    fake_keras_loader(monkeypatch, "cifar10", result=((x, y), (x, y)))
+    ds = data.load_cifar10(verbose=False)
+    assert ds.y_train.shape == (4,) and ds.class_names[0] == "airplane"
+
+
+def test_take(monkeypatch, empty_cache):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    ds = data.load_mnist(verbose=False).take(100, 10)
+    assert len(ds.x_train) == 100 and len(ds.y_test) == 10
+    with pytest.raises(ValueError, match="n_train"):
+        ds.take(0)
+    with pytest.raises(ValueError, match="n_test"):
+        ds.take(n_test=2.5)
+
+
+def test_modes(monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "yes")
+    assert data.is_offline() and data.data_mode() == "offline"
+    monkeypatch.delenv("COURSE_OFFLINE")
+    assert not data.is_offline()
+    monkeypatch.setattr(data, "_network_reachable", lambda: True)
+    assert data.data_mode() == "online"
+
+
+# ---------------------------------------------------------------- photos
+
+
+@pytest.mark.parametrize("name", sorted(data.PHOTOS))
+def test_every_photo_loads(name):
+    img = data.load_photo(name)
+    assert img.dtype == np.float32 and img.ndim == 3 and img.shape[-1] == 3
+    assert 0.0 <= img.min() and img.max() <= 1.0
+
+
+def test_photo_gray_and_resize():
+    img = data.load_photo("astronaut", gray=True, size=(64, 48))
+    assert img.shape == (64, 48) and img.dtype == np.float32
+    assert data.load_photo("camera", gray=True).shape == (512, 512)
+
+
+def test_photo_bad_input():
+    with pytest.raises(ValueError, match="unknown photo"):
+        data.load_photo("mona_lisa")
+    with pytest.raises(TypeError):
+        data.load_photo(3)
+    with pytest.raises(ValueError, match="size"):
+        data.load_photo("camera", size=(0, 10))
+    with pytest.raises(ValueError, match="size"):
+        data.load_photo("camera", size=(10,))

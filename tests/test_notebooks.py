@@ -1,0 +1,91 @@
+"""Every notebook follows the course's shape (CONTRIBUTING.md) and is committed executed and clean."""
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils import REPO_URL
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+
+
+def tags(cell) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.stem)
+def nb(request):
+    notebook = nbformat.read(request.param, as_version=4)
+    nbformat.validate(notebook)
+    notebook.path = request.param
+    return notebook
+
+
+def test_there_are_notebooks():
+    assert any(p.stem == "00_getting_started" for p in NOTEBOOKS)
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+", p.stem) for p in NOTEBOOKS)
+
+
+def test_title_badge_and_setup_cells(nb):
+    stem = nb.path.stem
+    title, install, setup = nb.cells[:3]
+    assert title.cell_type == "markdown" and title.source.startswith(f"# {stem[:2]} · ")
+    repo = REPO_URL.split("github.com/")[1]
+    badge = f"colab.research.google.com/github/{repo}/blob/main/notebooks/{stem}.ipynb"
+    assert badge in title.source
+    assert install.cell_type == "code" and "google.colab" in install.source
+    assert REPO_URL in install.source and "setup" in tags(install)
+    assert f'cu.setup(notebook="{stem}")' in setup.source and "setup" in tags(setup)
+
+
+def test_lecture_sections(nb):
+    headings = [
+        line.strip().lower()
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("## ")
+    ]
+    for required in ("## learning objectives", "## exercises", "## summary"):
+        assert any(h.startswith(required) for h in headings), f"missing {required!r}"
+
+
+def test_every_cell_has_slide_metadata(nb):
+    for i, cell in enumerate(nb.cells):
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+        assert slide_type in SLIDE_TYPES, f"cell {i} has slide_type {slide_type!r}"
+
+
+def test_solutions_are_hidden_and_checked(nb):
+    solutions = [c for c in nb.cells if "solution" in tags(c)]
+    assert solutions, "exercises need hidden solution cells"
+    for cell in solutions:
+        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True
+        assert "assert" in cell.source and "check(" in cell.source
+
+
+def test_committed_outputs_are_clean(nb):
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        assert cell.execution_count, f"cell {i} was not executed"
+        for out in cell.outputs:
+            assert out.output_type != "error", f"cell {i} has an error output"
+            assert out.get("name") != "stderr", f"cell {i} wrote to stderr: {out.get('text')!r}"
+    text = json.dumps([c.get("outputs", []) for c in nb.cells])
+    assert not re.search(r"/root/|/home/\w+|/tmp/\w|/Users/\w+", text), "machine paths in outputs"
+
+
+def test_committed_from_the_standard_profile(nb):
+    setup_outputs = "".join(o.get("text", "") for o in nb.cells[2].outputs)
+    assert "profile standard" in setup_outputs
+
+
+def test_size_and_kernel(nb):
+    assert nb.path.stat().st_size < 3_000_000
+    assert nb.metadata.kernelspec.name == "python3"

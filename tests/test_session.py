@@ -1,0 +1,120 @@
+"""setup(): quiet logs, seeds, profile choice, device line."""
+
+import os
+import random
+import types
+
+import numpy as np
+import pytest
+
+from course_utils import session
+
+
+def test_setup_prints_one_line_and_returns_profile(monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    prof = session.setup("00_getting_started")
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    line = lines[0]
+    for part in ("TensorFlow 2.", "Keras 3.", "profile fast (COURSE_PROFILE)", "data offline"):
+        assert part in line
+    assert ("CPU (" in line) or ("GPU (" in line)
+    assert prof.name == "fast" and prof.notebook == "00_getting_started"
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "2"
+
+
+def test_setup_fixes_seeds(monkeypatch):
+    import tensorflow as tf
+
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    draws = []
+    for _ in range(2):
+        session.setup("00_getting_started", seed=7)
+        draws.append((random.random(), np.random.rand(), float(tf.random.uniform(()))))
+    assert draws[0] == draws[1]
+
+
+def test_setup_keeps_float32_without_gpu(monkeypatch):
+    import keras
+
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    monkeypatch.setattr(session, "device_summary", lambda tf=None: ("CPU (2 cores)", False))
+    monkeypatch.setitem(
+        session.get_profile.__globals__["KNOBS"],
+        "97_mixed",
+        {"mixed_precision": {"fast": False, "standard": False, "full": True}},
+    )
+    session.setup("97_mixed")
+    assert keras.mixed_precision.global_policy().name == "float32"
+
+
+def test_setup_enables_mixed_precision_on_gpu(monkeypatch, capsys):
+    import keras
+
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    monkeypatch.setattr(session, "device_summary", lambda tf=None: ("GPU (Fake T4)", True))
+    monkeypatch.setitem(
+        session.get_profile.__globals__["KNOBS"],
+        "97_mixed",
+        {"mixed_precision": {"fast": False, "standard": False, "full": True}},
+    )
+    try:
+        session.setup("97_mixed")
+        assert keras.mixed_precision.global_policy().name == "mixed_float16"
+        assert "mixed precision" in capsys.readouterr().out
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+def test_setup_bad_arguments(monkeypatch):
+    with pytest.raises(TypeError, match="notebook must be a string"):
+        session.setup(3)
+    with pytest.raises(ValueError, match="seed"):
+        session.setup("00_getting_started", seed=-1)
+    with pytest.raises(ValueError, match="unknown profile"):
+        session.setup("00_getting_started", profile="turbo")
+
+
+def _fake_tf(gpus, details):
+    experimental = types.SimpleNamespace(
+        set_memory_growth=lambda gpu, flag: None,
+        get_device_details=lambda gpu: details,
+    )
+    config = types.SimpleNamespace(
+        list_physical_devices=lambda kind: gpus, experimental=experimental
+    )
+    return types.SimpleNamespace(config=config)
+
+
+def test_device_summary():
+    assert session.device_summary(_fake_tf([], {})) == (f"CPU ({os.cpu_count()} cores)", False)
+    gpu = types.SimpleNamespace(name="/physical_device:GPU:0")
+    text, has_gpu = session.device_summary(_fake_tf([gpu], {"device_name": "Tesla T4"}))
+    assert (text, has_gpu) == ("GPU (Tesla T4)", True)
+    text, _ = session.device_summary(_fake_tf([gpu], {}))
+    assert text == "GPU (/physical_device:GPU:0)"
+
+
+def test_native_stderr_is_silenced_then_restored(capfd):
+    with session._native_stderr_silenced():
+        os.write(2, b"I0000 oneDNN custom operations are on\n")
+    os.write(2, b"visible\n")
+    err = capfd.readouterr().err
+    assert "oneDNN" not in err and "visible" in err
+
+
+def test_quiet_tensorflow_sets_env(monkeypatch):
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    session.quiet_tensorflow()
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "2"
+    assert os.environ["KERAS_BACKEND"] == "tensorflow"
+
+
+def test_top_level_setup_delegates(monkeypatch):
+    import course_utils
+
+    seen = {}
+    monkeypatch.setattr(session, "setup", lambda **kw: seen.update(kw) or "ok")
+    assert course_utils.setup("00_getting_started", profile="fast") == "ok"
+    assert seen == {"notebook": "00_getting_started", "profile": "fast", "seed": 42}
