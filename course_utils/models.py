@@ -1,0 +1,562 @@
+"""Classic CNNs built from their papers' tables: LeNet-5, a simplified LeNet and AlexNet.
+
+Every builder returns an *uncompiled* ``keras.Sequential`` whose layer names follow the paper
+(``C1``, ``S2`` … for LeNet-5; ``conv1`` … ``fc8`` for AlexNet), so a notebook can print
+:func:`layer_table` and assert each row against the slides.
+
+Parameter counts (with the defaults):
+
+============  ==========================================================================
+LeNet-5       61,706 (C1 156, C3 2,416, C5 48,120, F6 10,164, OUTPUT 850)
+AlexNet       62,378,344 single tower; 60,965,224 with ``groups=2`` (conv2, conv4, conv5)
+============  ==========================================================================
+
+TensorFlow/Keras is imported inside the functions, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "LayerTable",
+    "LocalResponseNormalization",
+    "alexnet",
+    "alexnet_geometry",
+    "layer_table",
+    "lenet5",
+    "simplified_lenet",
+]
+
+_ACTIVATIONS = ("tanh", "relu", "sigmoid", "elu", "gelu", "linear")
+
+
+# --------------------------------------------------------------------------- argument checks
+
+
+def _check_shape(input_shape: Any, min_size: int, what: str) -> tuple[int, int, int]:
+    try:
+        shape = tuple(int(s) for s in input_shape)
+    except TypeError:
+        raise TypeError(
+            f"input_shape must be a tuple (height, width, channels), got {input_shape!r}"
+        ) from None
+    if len(shape) != 3 or any(s <= 0 for s in shape):
+        raise ValueError(f"input_shape must be (height, width, channels) > 0, got {input_shape!r}")
+    if min(shape[:2]) < min_size:
+        raise ValueError(f"{what} needs images of at least {min_size}x{min_size}, got {shape[:2]}")
+    return shape  # type: ignore[return-value]
+
+
+def _check_classes(num_classes: Any) -> int:
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
+        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
+    return num_classes
+
+
+def _check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return value
+
+
+# --------------------------------------------------------------------------- LeNet-5
+
+
+def lenet5(
+    input_shape: tuple[int, int, int] = (32, 32, 1),
+    num_classes: int = 10,
+    activation: str = "tanh",
+    pooling: str = "average",
+):
+    """LeNet-5 (LeCun et al. 1998) as in the slide table.
+
+    ``32x32x1 → C1 6@28x28 (5x5) → S2 6@14x14 → C3 16@10x10 (5x5) → S4 16@5x5 →
+    C5 120@1x1 (a 5x5 convolution) → F6 84 → OUTPUT 10 (softmax)``.
+
+    C3 is fully connected to the six S2 maps (the paper's sparse connection table has
+    1,516 weights instead of 2,416), and S2/S4 are plain pooling layers without the paper's
+    trainable coefficient and bias per map, so the model has 61,706 parameters.
+
+    Parameters
+    ----------
+    input_shape : (height, width, channels)
+        At least 32x32; MNIST's 28x28 digits are padded by 2 pixels on each side first.
+    num_classes : int
+        Units of the softmax output.
+    activation : str
+        ``"tanh"`` (1998) or ``"relu"`` (the modern variant) — any of
+        ``tanh, relu, sigmoid, elu, gelu, linear``.
+    pooling : str
+        ``"average"`` (1998, subsampling) or ``"max"`` (modern).
+
+    Returns
+    -------
+    keras.Sequential
+        Uncompiled; layers ``C1, S2, C3, S4, C5, flatten, F6, OUTPUT``. Input float images of
+        shape (N, H, W, C); output class probabilities (N, num_classes).
+    """
+    import keras
+    from keras import layers
+
+    shape = _check_shape(input_shape, 32, "LeNet-5")
+    num_classes = _check_classes(num_classes)
+    activation = _check_choice("activation", activation, _ACTIVATIONS)
+    pooling = _check_choice("pooling", pooling, ("average", "max"))
+    Pool = layers.AveragePooling2D if pooling == "average" else layers.MaxPooling2D
+    return keras.Sequential(
+        [
+            keras.Input(shape),
+            layers.Conv2D(6, 5, activation=activation, name="C1"),
+            Pool(2, name="S2"),
+            layers.Conv2D(16, 5, activation=activation, name="C3"),
+            Pool(2, name="S4"),
+            layers.Conv2D(120, 5, activation=activation, name="C5"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(84, activation=activation, name="F6"),
+            layers.Dense(num_classes, activation="softmax", name="OUTPUT"),
+        ],
+        name=f"lenet5_{activation}_{pooling}",
+    )
+
+
+def simplified_lenet(
+    input_shape: tuple[int, int, int] = (28, 28, 1),
+    num_classes: int = 10,
+    activation: str = "relu",
+    dense_units: int = 256,
+):
+    """The simplified LeNet of the EuroPython talk (seed 003, 99.21 % on MNIST).
+
+    ``28x28x1 → conv1 20@24x24 (5x5) → pool1 (2x2 max) → conv2 50@8x8 (5x5) → pool2 →
+    flatten → fc1 256 → output 10 (softmax)``; 233,196 parameters on 28x28 inputs.
+
+    Parameters
+    ----------
+    input_shape : (height, width, channels)
+        At least 16x16 (28x28 MNIST or 32x32 padded digits both work).
+    num_classes : int
+        Units of the softmax output.
+    activation : str
+        Hidden-layer activation.
+    dense_units : int
+        Units of the hidden dense layer.
+
+    Returns
+    -------
+    keras.Sequential
+        Uncompiled; layers ``conv1, pool1, conv2, pool2, flatten, fc1, output``.
+    """
+    import keras
+    from keras import layers
+
+    shape = _check_shape(input_shape, 16, "the simplified LeNet")
+    num_classes = _check_classes(num_classes)
+    activation = _check_choice("activation", activation, _ACTIVATIONS)
+    if isinstance(dense_units, bool) or not isinstance(dense_units, int) or dense_units < 1:
+        raise ValueError(f"dense_units must be a positive integer, got {dense_units!r}")
+    return keras.Sequential(
+        [
+            keras.Input(shape),
+            layers.Conv2D(20, 5, activation=activation, name="conv1"),
+            layers.MaxPooling2D(2, name="pool1"),
+            layers.Conv2D(50, 5, activation=activation, name="conv2"),
+            layers.MaxPooling2D(2, name="pool2"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(dense_units, activation=activation, name="fc1"),
+            layers.Dense(num_classes, activation="softmax", name="output"),
+        ],
+        name="simplified_lenet",
+    )
+
+
+# --------------------------------------------------------------------------- AlexNet
+
+
+def LocalResponseNormalization(  # noqa: N802 - behaves like a layer class
+    depth_radius: int = 2, bias: float = 2.0, alpha: float = 1e-4, beta: float = 0.75, **kwargs
+):
+    """AlexNet's local response normalisation across channels, as a Keras layer.
+
+    ``b[c] = a[c] / (bias + alpha * sum(a[c']^2 for |c' - c| <= depth_radius)) ** beta``;
+    the defaults are the paper's ``k=2, n=5, alpha=1e-4, beta=0.75``. No trainable weights.
+    Wraps ``tf.nn.local_response_normalization`` (TensorFlow backend only).
+
+    Returns
+    -------
+    keras.layers.Layer
+        Maps (N, H, W, C) to (N, H, W, C).
+    """
+    import keras
+
+    if not isinstance(depth_radius, int) or depth_radius < 0:
+        raise ValueError(f"depth_radius must be a non-negative integer, got {depth_radius!r}")
+    for name, value in (("bias", bias), ("alpha", alpha), ("beta", beta)):
+        if not isinstance(value, int | float) or value < 0:
+            raise ValueError(f"{name} must be a non-negative number, got {value!r}")
+    cls = _lrn_class(keras)
+    return cls(depth_radius=depth_radius, bias=bias, alpha=alpha, beta=beta, **kwargs)
+
+
+_LRN_CLASS: Any = None
+
+
+def _lrn_class(keras):
+    global _LRN_CLASS
+    if _LRN_CLASS is not None:
+        return _LRN_CLASS
+
+    @keras.saving.register_keras_serializable(package="course_utils")
+    class LRN(keras.layers.Layer):
+        def __init__(self, depth_radius=2, bias=2.0, alpha=1e-4, beta=0.75, **kwargs):
+            super().__init__(**kwargs)
+            self.depth_radius, self.bias = int(depth_radius), float(bias)
+            self.alpha, self.beta = float(alpha), float(beta)
+
+        def call(self, inputs):
+            import tensorflow as tf
+
+            return tf.nn.local_response_normalization(
+                inputs, self.depth_radius, self.bias, self.alpha, self.beta
+            )
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+        def get_config(self):
+            return {**super().get_config(), "depth_radius": self.depth_radius,
+                    "bias": self.bias, "alpha": self.alpha, "beta": self.beta}  # fmt: skip
+
+    LRN.__name__ = LRN.__qualname__ = "LocalResponseNormalization"
+    _LRN_CLASS = LRN
+    return LRN
+
+
+def _conv_out(size: int, kernel: int, stride: int, padding: str) -> int:
+    if padding == "same":
+        return math.ceil(size / stride)
+    return (size - kernel) // stride + 1
+
+
+def alexnet_geometry(input_size: int) -> tuple[int, int]:
+    """conv1's (kernel, stride) for square inputs of ``input_size`` pixels.
+
+    227 gives the paper's (11, 4). Smaller images scale both by ``input_size / 227`` (kernel
+    at least 3 and odd, stride at least 1), so a 32x32 or 64x64 image keeps enough resolution
+    for the three overlapping 3x3/2 poolings.
+
+    >>> alexnet_geometry(227), alexnet_geometry(64), alexnet_geometry(32)
+    ((11, 4), (3, 1), (3, 1))
+    """
+    if isinstance(input_size, bool) or not isinstance(input_size, int) or input_size <= 0:
+        raise ValueError(f"input_size must be a positive integer, got {input_size!r}")
+    if input_size >= 200:
+        return 11, 4
+    scale = input_size / 227
+    kernel = max(3, int(round(11 * scale)) | 1)
+    stride = max(1, int(round(4 * scale)))
+    return kernel, stride
+
+
+def alexnet(
+    input_shape: tuple[int, int, int] = (227, 227, 3),
+    num_classes: int = 1000,
+    width: float = 1.0,
+    groups: int = 1,
+    normalization: str | None = None,
+    dropout: float = 0.5,
+    activation: str = "relu",
+    conv1_kernel: int | None = None,
+    conv1_stride: int | None = None,
+):
+    """AlexNet (Krizhevsky, Sutskever & Hinton 2012), optionally scaled down.
+
+    ``227x227x3 → conv1 96@55x55 (11x11/4) → [norm1] → pool1 27x27 (3x3/2) → conv2 256@27x27
+    (5x5) → [norm2] → pool2 13x13 → conv3 384 → conv4 384 → conv5 256 (3x3, 13x13) →
+    pool5 6x6 → fc6 4096 → drop6 → fc7 4096 → drop7 → fc8 1000 (softmax)``.
+
+    Parameters
+    ----------
+    input_shape : (height, width, channels)
+        ``(227, 227, 3)`` for the paper; ``(32, 32, 3)`` or ``(64, 64, 3)`` for small images
+        (conv1's kernel and stride then come from :func:`alexnet_geometry`).
+    num_classes : int
+        Units of fc8 (1000 ImageNet classes).
+    width : float
+        Multiplies every layer's filters and units (0.25 → conv1 24 filters, fc6 1024 units).
+    groups : int
+        1 (one tower) or 2: conv2, conv4 and conv5 see only their own GPU's half of the
+        channels, as in the paper's two-GPU split (``Conv2D(groups=2)``).
+    normalization : None, "lrn" or "batch"
+        Layer ``norm1``/``norm2`` after conv1 and conv2: the paper's local response
+        normalisation, or batch normalisation for comparison.
+    dropout : float
+        Dropout rate of ``drop6``/``drop7`` (paper: 0.5); 0 leaves the layers out.
+    activation : str
+        Hidden activation (paper: ``"relu"``; ``"tanh"`` for the comparison).
+    conv1_kernel, conv1_stride : int, optional
+        Override conv1's geometry.
+
+    Returns
+    -------
+    keras.Sequential
+        Uncompiled. Input float images (N, H, W, C); output probabilities (N, num_classes).
+
+    Raises
+    ------
+    ValueError
+        Bad arguments, or an input too small for three 3x3/2 poolings.
+    """
+    import keras
+    from keras import layers
+
+    shape = _check_shape(input_shape, 8, "AlexNet")
+    num_classes = _check_classes(num_classes)
+    if isinstance(width, bool) or not isinstance(width, int | float) or not 0 < width <= 4:
+        raise ValueError(f"width must be a number in (0, 4], got {width!r}")
+    if groups not in (1, 2) or isinstance(groups, bool):
+        raise ValueError(f"groups must be 1 or 2, got {groups!r}")
+    if normalization not in (None, "lrn", "batch"):
+        raise ValueError(f"normalization must be None, 'lrn' or 'batch', got {normalization!r}")
+    if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
+    activation = _check_choice("activation", activation, _ACTIVATIONS)
+    auto_kernel, auto_stride = alexnet_geometry(min(shape[:2]))
+    k1 = auto_kernel if conv1_kernel is None else conv1_kernel
+    s1 = auto_stride if conv1_stride is None else conv1_stride
+    for name, value in (("conv1_kernel", k1), ("conv1_stride", s1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+    # Spatial sizes, checked before building so a too-small input gets a clear message.
+    size = min(shape[:2])
+    for kernel, stride, padding in ((k1, s1, "valid"), (3, 2, "valid"), (3, 2, "valid"),
+                                    (3, 2, "valid")):  # fmt: skip
+        size = _conv_out(size, kernel, stride, padding)
+        if size < 1:
+            raise ValueError(
+                f"input {shape[:2]} is too small for conv1 {k1}x{k1}/{s1} and three 3x3/2 "
+                "poolings; use a larger input or a smaller conv1_kernel/conv1_stride"
+            )
+
+    def n(filters: int) -> int:  # scaled width, divisible by the number of groups
+        return max(groups, int(round(filters * width / groups)) * groups)
+
+    def norm(name: str):
+        if normalization == "lrn":
+            return [LocalResponseNormalization(name=name)]
+        if normalization == "batch":
+            return [layers.BatchNormalization(name=name)]
+        return []
+
+    def drop(name: str):
+        return [layers.Dropout(dropout, name=name)] if dropout > 0 else []
+
+    act = activation
+    stack = [
+        keras.Input(shape),
+        layers.Conv2D(n(96), k1, strides=s1, activation=act, name="conv1"),
+        *norm("norm1"),
+        layers.MaxPooling2D(3, strides=2, name="pool1"),
+        layers.Conv2D(n(256), 5, padding="same", groups=groups, activation=act, name="conv2"),
+        *norm("norm2"),
+        layers.MaxPooling2D(3, strides=2, name="pool2"),
+        layers.Conv2D(n(384), 3, padding="same", activation=act, name="conv3"),
+        layers.Conv2D(n(384), 3, padding="same", groups=groups, activation=act, name="conv4"),
+        layers.Conv2D(n(256), 3, padding="same", groups=groups, activation=act, name="conv5"),
+        layers.MaxPooling2D(3, strides=2, name="pool5"),
+        layers.Flatten(name="flatten"),
+        layers.Dense(n(4096), activation=act, name="fc6"),
+        *drop("drop6"),
+        layers.Dense(n(4096), activation=act, name="fc7"),
+        *drop("drop7"),
+        layers.Dense(num_classes, activation="softmax", name="fc8"),
+    ]
+    return keras.Sequential(stack, name="alexnet" if width == 1 else f"alexnet_w{width:g}")
+
+
+# --------------------------------------------------------------------------- layer table
+
+
+@dataclass(frozen=True)
+class LayerTable:
+    """Per-layer summary of a model: the table the notebooks assert against the slides.
+
+    Attributes
+    ----------
+    rows : tuple[dict, ...]
+        One dict per layer (the input first) with keys ``name``, ``type``, ``detail``
+        (e.g. ``"96@11x11/4"``), ``output_shape`` (tuple without the batch axis),
+        ``params`` (int), ``activations`` (floats per image) and ``activation_bytes``
+        (bytes per image at the layer's dtype).
+
+    Index by position or by layer name: ``table["conv1"]["params"]``.
+    """
+
+    rows: tuple[dict, ...]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self.rows)
+
+    def __getitem__(self, key: int | str) -> dict:
+        if isinstance(key, str):
+            for row in self.rows:
+                if row["name"] == key:
+                    return row
+            raise KeyError(f"no layer named {key!r}; layers: {', '.join(self.names)}")
+        return self.rows[key]
+
+    @property
+    def names(self) -> list[str]:
+        """Layer names in order."""
+        return [row["name"] for row in self.rows]
+
+    @property
+    def total_params(self) -> int:
+        """Sum of all layers' parameters (equals ``model.count_params()``)."""
+        return sum(row["params"] for row in self.rows)
+
+    @property
+    def total_activations(self) -> int:
+        """Floats stored per image in a forward pass (all layer outputs, input included)."""
+        return sum(row["activations"] for row in self.rows)
+
+    @property
+    def total_activation_bytes(self) -> int:
+        """Bytes of all layer outputs per image."""
+        return sum(row["activation_bytes"] for row in self.rows)
+
+    def to_text(self) -> str:
+        """A fixed-width text table with a total line."""
+        head = ("layer", "type", "detail", "output shape", "params", "activations", "memory")
+        body = [
+            (r["name"], r["type"], r["detail"], "x".join(map(str, r["output_shape"])),
+             f"{r['params']:,}", f"{r['activations']:,}", _human_bytes(r["activation_bytes"]))
+            for r in self.rows
+        ]  # fmt: skip
+        total_bytes = _human_bytes(self.total_activation_bytes)
+        body.append(
+            ("total", "", "", "", f"{self.total_params:,}", f"{self.total_activations:,}",
+             total_bytes)
+        )  # fmt: skip
+        widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
+        right = {4, 5, 6}
+
+        def fmt(row):
+            cells = zip(row, widths, strict=True)
+            return "  ".join(
+                c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(cells)
+            ).rstrip()
+
+        rule = "-" * len(fmt(head))
+        return "\n".join([fmt(head), rule, *map(fmt, body[:-1]), rule, fmt(body[-1])])
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        cells = "".join(
+            f"<tr><td>{r['name']}</td><td>{r['type']}</td><td>{r['detail']}</td>"
+            f"<td>{'x'.join(map(str, r['output_shape']))}</td><td>{r['params']:,}</td>"
+            f"<td>{r['activations']:,}</td><td>{_human_bytes(r['activation_bytes'])}</td></tr>"
+            for r in self.rows
+        )
+        total = (
+            f"<tr><th>total</th><th></th><th></th><th></th><th>{self.total_params:,}</th>"
+            f"<th>{self.total_activations:,}</th>"
+            f"<th>{_human_bytes(self.total_activation_bytes)}</th></tr>"
+        )
+        head = "".join(f"<th>{h}</th>" for h in ("layer", "type", "detail", "output shape",
+                                                 "params", "activations", "memory"))  # fmt: skip
+        return f"<table><tr>{head}</tr>{cells}{total}</table>"
+
+
+def _human_bytes(n: int) -> str:
+    for unit, size in (("MB", 1e6), ("KB", 1e3)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} B"
+
+
+def _detail(layer: Any) -> str:
+    cfg = layer.get_config()
+    kind = type(layer).__name__
+    if kind == "Conv2D":
+        k, s = cfg["kernel_size"], cfg["strides"]
+        text = f"{cfg['filters']}@{k[0]}x{k[1]}" + (f"/{s[0]}" if s[0] != 1 else "")
+        if cfg.get("groups", 1) != 1:
+            text += f", groups={cfg['groups']}"
+        return text + f", {cfg['activation']}"
+    if kind.endswith("Pooling2D"):
+        p, s = cfg["pool_size"], cfg["strides"]
+        return f"{p[0]}x{p[1]}/{s[0]}"
+    if kind == "Dense":
+        return f"{cfg['units']}, {cfg['activation']}"
+    if kind == "Dropout":
+        return f"rate {cfg['rate']:g}"
+    if kind == "LocalResponseNormalization":
+        return f"n={2 * cfg['depth_radius'] + 1}, k={cfg['bias']:g}"
+    return ""
+
+
+def layer_table(model: Any) -> LayerTable:
+    """Tabulate a built Keras model layer by layer.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model with a known input shape (e.g. from :func:`lenet5` or :func:`alexnet`).
+
+    Returns
+    -------
+    LayerTable
+        Rows ``input``, then one per layer; it renders as text and HTML.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a Keras model.
+    ValueError
+        If the model has not been built (unknown input shape).
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    if not model.built:
+        raise ValueError("the model is not built; give it an input shape (keras.Input) first")
+    rows = []
+    in_shape = tuple(model.inputs[0].shape[1:])
+    itemsize = _itemsize(model.inputs[0].dtype)
+    size = math.prod(in_shape)
+    rows.append({"name": "input", "type": "Input", "detail": "", "output_shape": in_shape,
+                 "params": 0, "activations": size,
+                 "activation_bytes": size * itemsize})  # fmt: skip
+    for layer in model.layers:
+        out = tuple(layer.output.shape[1:])
+        size = math.prod(out)
+        rows.append({
+            "name": layer.name,
+            "type": type(layer).__name__,
+            "detail": _detail(layer),
+            "output_shape": out,
+            "params": int(layer.count_params()),
+            "activations": size,
+            "activation_bytes": size * _itemsize(layer.compute_dtype),
+        })  # fmt: skip
+    return LayerTable(tuple(rows))
+
+
+def _itemsize(dtype: Any) -> int:
+    import numpy as np
+
+    return np.dtype(str(getattr(dtype, "name", dtype))).itemsize
