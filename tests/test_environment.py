@@ -1,8 +1,8 @@
 """The project's own files describe one package set, and CI installs it pinned."""
 
 import re
-import tomllib
 
+import tomllib
 import yaml
 
 

@@ -37,7 +37,8 @@ def test_make_lab_serves_notebooks(root, tmp_path):
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("JupyterLab did not come up:\n" + (tmp_path / "lab.log").read_text())
+                    log_text = (tmp_path / "lab.log").read_text()
+                    pytest.fail(f"JupyterLab did not come up:\n{log_text}")
                 time.sleep(0.5)
         names = {item["name"] for item in listing["content"]}
         assert "00_getting_started.ipynb" in names

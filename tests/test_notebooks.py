@@ -1,4 +1,4 @@
-"""Every notebook follows the course's shape (CONTRIBUTING.md) and is committed executed and clean."""
+"""Every notebook has the course's shape (CONTRIBUTING.md) and is committed executed and clean."""
 
 import json
 import re
