@@ -1,0 +1,398 @@
+"""Tests for course_utils.conv: NumPy convolution/pooling checked against TensorFlow and SciPy."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import scipy.signal
+
+from course_utils import conv
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+FIG10_IMAGE = np.array(
+    [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]]
+)
+X_KERNEL = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]])
+
+
+@pytest.fixture(scope="module")
+def tf():
+    from course_utils.session import quiet_tensorflow
+
+    quiet_tensorflow()
+    return pytest.importorskip("tensorflow")
+
+
+def _tf_padding(padding, kh, kw, dilation):
+    """Translate our padding argument into tf.nn.conv2d's."""
+    if padding in ("valid", "same"):
+        return padding.upper()
+    if padding == "full":
+        ph, pw = dilation[0] * (kh - 1), dilation[1] * (kw - 1)
+        return [[0, 0], [ph, ph], [pw, pw], [0, 0]]
+    return [[0, 0], list(padding[0]), list(padding[1]), [0, 0]]
+
+
+# --------------------------------------------------------------------------- conv2d
+
+
+def test_worked_example_figure_10():
+    out = conv.conv2d(FIG10_IMAGE, X_KERNEL)
+    np.testing.assert_array_equal(out, [[4, 3, 4], [2, 4, 3], [2, 3, 4]])
+    assert out.shape == (3, 3) and out.dtype == np.float64
+
+
+def test_conv2d_matches_tf_nn_conv2d_on_random_cases(tf):
+    rng = np.random.default_rng(0)
+    checked = 0
+    while checked < 120:
+        n, c, f = rng.integers(1, 3), rng.integers(1, 4), rng.integers(1, 4)
+        h, w = (int(v) for v in rng.integers(3, 13, 2))
+        kh, kw = (int(v) for v in rng.integers(1, 5, 2))
+        stride = tuple(int(v) for v in rng.integers(1, 4, 2))
+        dilation = tuple(int(v) for v in rng.integers(1, 3, 2))
+        choice = int(rng.integers(0, 4))
+        if choice < 3:
+            padding = conv.PADDING_NAMES[choice]
+        else:
+            padding = tuple(tuple(int(v) for v in rng.integers(0, 3, 2)) for _ in range(2))
+        try:
+            oh = conv.conv_output_size(h, kh, stride[0], padding if choice < 3 else padding[0],
+                                       dilation[0])  # fmt: skip
+            ow = conv.conv_output_size(w, kw, stride[1], padding if choice < 3 else padding[1],
+                                       dilation[1])  # fmt: skip
+        except ValueError:
+            continue  # kernel larger than the padded input: tested separately
+        x = rng.standard_normal((n, h, w, c)).astype(np.float32)
+        k = rng.standard_normal((kh, kw, c, f)).astype(np.float32)
+        ours = conv.conv2d(x, k, stride, padding, dilation)
+        theirs = tf.nn.conv2d(x, k, strides=list(stride), dilations=list(dilation),
+                              padding=_tf_padding(padding, kh, kw, dilation)).numpy()  # fmt: skip
+        assert ours.shape == theirs.shape == (n, oh, ow, f), (padding, stride, dilation)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4)
+        checked += 1
+
+
+def test_same_padding_puts_extra_pixel_after(tf):
+    # 6 pixels, 3x3 kernel, stride 2: TF pads 0 on top and 1 at the bottom.
+    assert conv.pad_amounts(6, 3, 2, "same") == (0, 1)
+    assert conv.pad_amounts(7, 4, 1, "same") == (1, 2)
+    x = np.arange(36, dtype=np.float32).reshape(1, 6, 6, 1)
+    k = np.arange(9, dtype=np.float32).reshape(3, 3, 1, 1)
+    expected = tf.nn.conv2d(x, k, strides=2, padding="SAME").numpy()
+    np.testing.assert_allclose(conv.conv2d(x, k, 2, "same"), expected)
+    np.testing.assert_allclose(conv.conv2d(x, k, 2, ((0, 1), (0, 1))), expected)
+    assert not np.allclose(conv.conv2d(x, k, 2, ((1, 0), (1, 0))), expected)
+
+
+def test_flipped_kernel_matches_scipy_convolve2d():
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        x = rng.standard_normal(tuple(rng.integers(5, 12, 2)))
+        k = rng.standard_normal(tuple(rng.integers(1, 5, 2)))
+        flipped = k[::-1, ::-1]
+        for mode in ("valid", "full"):
+            np.testing.assert_allclose(conv.conv2d(x, flipped, padding=mode),
+                                       scipy.signal.convolve2d(x, k, mode=mode))  # fmt: skip
+        np.testing.assert_allclose(conv.conv2d(x, k), scipy.signal.correlate2d(x, k, "valid"))
+        if k.shape[0] % 2 and k.shape[1] % 2:  # odd kernels: both 'same' are centred
+            np.testing.assert_allclose(conv.conv2d(x, flipped, padding="same"),
+                                       scipy.signal.convolve2d(x, k, mode="same"))  # fmt: skip
+
+
+def test_conv2d_shapes_and_dtypes():
+    x = np.ones((7, 9, 3), dtype=np.float32)
+    k = np.ones((3, 3, 3, 5), dtype=np.float32)
+    out = conv.conv2d(x, k, stride=2, padding="same")
+    assert out.shape == (4, 5, 5) and out.dtype == np.float32
+    assert conv.conv2d(np.ones((2, 7, 9, 3)), k).shape == (2, 5, 7, 5)
+    assert conv.conv2d(np.ones((6, 6)), np.ones((3, 3))).shape == (4, 4)  # 6x6 -> 4x4
+    assert conv.conv2d(np.ones((6, 6)), np.ones((3, 3)), padding="same").shape == (6, 6)
+    assert conv.conv2d(np.ones((6, 6)), np.ones((3, 3)), padding="full").shape == (8, 8)
+    assert conv.conv2d(np.ones((6, 6)), np.ones((3, 3)), padding=(1, 0)).shape == (6, 4)
+    assert conv.conv2d(np.ones((6, 6), dtype=bool), np.ones((3, 3), dtype=int))[0, 0] == 9
+
+
+@pytest.mark.parametrize(
+    ("x", "k", "kwargs", "error", "message"),
+    [
+        (np.ones((4, 4)), np.ones((5, 5)), {}, ValueError, "larger than the padded input"),
+        (np.ones((4, 4)), np.ones((3, 3)), {"dilation": 2}, ValueError, "spanning 5 pixels"),
+        (np.ones((4, 4)), np.ones((3, 3)), {"stride": 0}, ValueError, "positive"),
+        (np.ones((4, 4)), np.ones((3, 3)), {"stride": -1}, ValueError, "positive"),
+        (np.ones((4, 4)), np.ones((3, 3)), {"dilation": 0}, ValueError, "positive"),
+        (np.ones((4, 4)), np.ones((3, 3)), {"stride": 1.5}, TypeError, "integer"),
+        (np.ones((4, 4)), np.ones((3, 3)), {"stride": True}, TypeError, "integer"),
+        (np.ones((4, 4)), np.ones((3, 3)), {"dilation": (1, 2, 3)}, ValueError, "pair"),
+        (np.ones((4, 4)), np.ones((3, 3)), {"padding": "half"}, ValueError, "unknown padding"),
+        (np.ones((4, 4)), np.ones((3, 3)), {"padding": -1}, ValueError, ">= 0"),
+        (np.ones((4, 4)), np.ones((3, 3)), {"padding": 1.0}, TypeError, "padding"),
+        (np.ones((4, 4)), np.ones((3, 3)), {"padding": (1, 2, 3)}, TypeError, "padding"),
+        (np.ones((4, 4, 3)), np.ones((3, 3, 2, 1)), {}, ValueError, "channel mismatch"),
+        (np.ones((4, 4, 3)), np.ones((3, 3)), {}, ValueError, "channel mismatch"),
+        (np.ones(4), np.ones((3, 3)), {}, ValueError, "shape"),
+        (np.ones((4, 4)), np.ones((3, 3, 1)), {}, ValueError, "kernels must have shape"),
+        (np.ones((0, 4)), np.ones((3, 3)), {}, ValueError, "empty"),
+        (np.array([["a", "b"]]), np.ones((1, 1)), {}, TypeError, "numeric"),
+    ],
+)
+def test_conv2d_rejects_bad_input(x, k, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        conv.conv2d(x, k, **kwargs)
+
+
+# --------------------------------------------------------------------------- conv1d
+
+
+def test_conv1d_sliding_detector_and_tf(tf):
+    signal = np.array([0, 0, 1, 0, 0, 1, 1, 0], dtype=float)
+    low_high_low = np.array([-1, 1, -1], dtype=float)
+    np.testing.assert_array_equal(conv.conv1d(signal, low_high_low), [-1, 1, -1, -1, 0, 0])
+    assert conv.conv1d(signal, low_high_low, padding="same").shape == (8,)
+    assert conv.conv1d(signal, low_high_low, padding=(2, 0)).shape == (8,)
+    assert conv.conv1d(signal, low_high_low, padding=1).shape == (8,)
+    rng = np.random.default_rng(2)
+    for stride, dilation, padding in [(1, 1, "valid"), (2, 1, "same"), (1, 2, "same"),
+                                      (3, 1, "valid")]:  # fmt: skip
+        x = rng.standard_normal((2, 11, 3)).astype(np.float32)
+        k = rng.standard_normal((3, 3, 4)).astype(np.float32)
+        theirs = tf.nn.conv1d(x, k, stride=stride, padding=padding.upper(), dilations=dilation)
+        np.testing.assert_allclose(conv.conv1d(x, k, stride, padding, dilation), theirs.numpy(),
+                                   rtol=1e-4, atol=1e-4)  # fmt: skip
+    assert conv.conv1d(np.ones((11, 3)), np.ones((3, 3, 4))).shape == (9, 4)
+
+
+def test_conv1d_rejects_bad_input():
+    with pytest.raises(ValueError, match="shape"):
+        conv.conv1d(np.ones((2, 3, 4, 5)), np.ones(3))
+    with pytest.raises(ValueError, match="kernels must have shape"):
+        conv.conv1d(np.ones(5), np.ones((3, 3)))
+    with pytest.raises(TypeError, match="single integer"):
+        conv.conv1d(np.ones(5), np.ones(3), stride=(1, 2))
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        conv.conv1d(np.ones(2), np.ones(3))
+    with pytest.raises(ValueError, match="channel mismatch"):
+        conv.conv1d(np.ones((5, 2)), np.ones((3, 3, 1)))
+
+
+# --------------------------------------------------------------------------- pooling
+
+
+def test_pool2d_matches_keras(tf):
+    import keras
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 7, 9, 3)).astype(np.float32)
+    for mode, layer in (("max", keras.layers.MaxPooling2D),
+                        ("average", keras.layers.AveragePooling2D)):  # fmt: skip
+        for size, stride, padding in [(2, None, "valid"), (3, 2, "valid"), (3, 2, "same"),
+                                      (2, 1, "same")]:  # fmt: skip
+            theirs = layer(size, stride, padding=padding)(x).numpy()
+            ours = conv.pool2d(x, size, stride, mode, padding)
+            np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_pool2d_by_hand():
+    x = np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 2, 1, 8], [1, 0, 7, 2]])
+    np.testing.assert_array_equal(conv.pool2d(x), [[6, 5], [3, 8]])
+    np.testing.assert_array_equal(conv.pool2d(x, mode="average"), [[3.5, 2], [1.5, 4.5]])
+    assert conv.pool2d(np.ones((6, 6, 2)), 3).shape == (2, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"mode": "min"}, ValueError, "mode"),
+        ({"padding": "full"}, ValueError, "'valid' or 'same'"),
+        ({"padding": 1}, ValueError, "'valid' or 'same'"),
+        ({"size": 0}, ValueError, "positive"),
+        ({"size": 2.0}, TypeError, "integer"),
+        ({"stride": -2}, ValueError, "positive"),
+        ({"size": 5}, ValueError, "larger than the padded input"),
+    ],
+)
+def test_pool2d_rejects_bad_input(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        conv.pool2d(np.ones((4, 4)), **kwargs)
+    with pytest.raises(ValueError, match="shape"):
+        conv.pool2d(np.ones(4))
+
+
+# --------------------------------------------------------------------------- sizes
+
+
+def test_conv_output_size_formula():
+    assert conv.conv_output_size(28, 5) == 24  # figure 11
+    assert conv.conv_output_size(6, 3) == 4  # figure 14
+    assert conv.conv_output_size(6, 3, padding="same") == 6
+    assert conv.conv_output_size(6, 3, padding="full") == 8
+    assert conv.conv_output_size(227, 11, 4) == 55  # AlexNet conv1
+    assert conv.conv_output_size(7, 3, 2, padding=1) == 4
+    assert conv.conv_output_size(7, 3, 2, padding=(0, 1)) == 3
+    assert conv.conv_output_size(9, 3, dilation=2) == 5
+    for n in range(1, 20):
+        for s in range(1, 5):
+            assert conv.conv_output_size(n, 3, s, "same") == -(-n // s)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error"),
+    [
+        ((0, 3), {}, ValueError),
+        ((5, 0), {}, ValueError),
+        ((5.0, 3), {}, TypeError),
+        ((5, 3), {"stride": 0}, ValueError),
+        ((5, 3), {"dilation": -1}, ValueError),
+        ((5, 3), {"padding": "SAMEISH"}, ValueError),
+        ((5, 3), {"padding": (1,)}, ValueError),
+        ((2, 3), {}, ValueError),
+    ],
+)
+def test_conv_output_size_rejects_bad_input(args, kwargs, error):
+    with pytest.raises(error):
+        conv.conv_output_size(*args, **kwargs)
+
+
+def test_padding_names_are_case_insensitive():
+    assert conv.pad_amounts(5, 3, padding="SAME") == (1, 1)
+    assert conv.pad_amounts(5, 3, padding="Full", dilation=2) == (4, 4)
+
+
+def test_output_size_formula_text():
+    assert conv.output_size_formula(227, 11, 4) == "(227 + 0 + 0 − 11)/4 + 1 = 55"
+    assert conv.output_size_formula(6, 3, 2) == "⌊(6 + 0 + 0 − 3)/2⌋ + 1 = 2"
+    assert conv.output_size_formula(9, 3, dilation=2).endswith("− 5)/1 + 1 = 5")
+
+
+# --------------------------------------------------------------------------- analysis helpers
+
+
+def test_pixel_usage():
+    valid = conv.pixel_usage((6, 6), 3)
+    assert valid[0, 0] == 1 and valid[2, 2] == 9 and valid.sum() == 4 * 4 * 9
+    same = conv.pixel_usage((6, 6), 3, padding="same")
+    assert same[0, 0] == 4 and same[2, 2] == 9
+    strided = conv.pixel_usage((7, 7), 3, stride=2)
+    assert strided.sum() == 3 * 3 * 9 and strided[2, 2] == 4
+    dilated = conv.pixel_usage((7, 7), 3, dilation=2)
+    assert dilated.sum() == 3 * 3 * 9 and dilated.max() == 4 and dilated[0, 0] == 1
+    # the counts equal a 'transposed' convolution of the all-ones output
+    np.testing.assert_array_equal(conv.pixel_usage((5, 5), 3, padding="full"),
+                                  np.full((5, 5), 9))  # fmt: skip
+    with pytest.raises(ValueError, match="shape"):
+        conv.pixel_usage((5,), 3)
+    with pytest.raises(ValueError, match="larger"):
+        conv.pixel_usage((2, 2), 3)
+
+
+def test_receptive_field():
+    assert conv.receptive_field([3, 3, 3]) == [3, 5, 7]  # figure 15
+    assert conv.receptive_field([(3, 1), (2, 2), (3, 1)]) == [3, 4, 8]
+    assert conv.receptive_field([(3, 1, 2)]) == [5]
+    for bad, error in [([], ValueError), ("33", ValueError), ([(3, 1, 1, 1)], ValueError),
+                       ([0], ValueError), ([(3, 1.5)], TypeError)]:  # fmt: skip
+        with pytest.raises(error):
+            conv.receptive_field(bad)
+
+
+def test_receptive_field_matches_impulse_response():
+    impulse = np.zeros((15, 15))
+    impulse[7, 7] = 1
+    spread = impulse
+    for _ in range(3):
+        spread = conv.conv2d(spread, np.ones((3, 3)), padding="same")
+    rows, cols = np.nonzero(spread)
+    assert np.ptp(rows) + 1 == np.ptp(cols) + 1 == conv.receptive_field([3, 3, 3])[-1]
+
+
+def test_shift_change():
+    a = np.array([3.0, 4.0])
+    assert conv.shift_change(a, a) == 0
+    assert conv.shift_change(a, np.zeros(2)) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="same shape"):
+        conv.shift_change(a, np.ones(3))
+    with pytest.raises(ValueError, match="zeros"):
+        conv.shift_change(np.zeros(2), a)
+
+
+def test_square_detector_fires_only_at_the_square():
+    image, top_left = conv.square_scene()
+    layer1, bias1, layer2, bias2 = conv.square_detector(4)
+    assert layer1.shape == (3, 3, 1, 2) and layer2.shape == (4, 4, 2, 1) and bias1.shape == (2,)
+    lines = np.maximum(conv.conv2d(image, layer1, padding="same") + bias1, 0)
+    squares = np.maximum(conv.conv2d(lines, layer2)[..., 0] + bias2, 0)
+    assert [tuple(p) for p in np.argwhere(squares > 0)] == [top_left]
+    with pytest.raises(ValueError, match="at least 3"):
+        conv.square_detector(2)
+    with pytest.raises(ValueError, match="at least 16"):
+        conv.square_scene(8)
+
+
+def test_diagonal_edge_report(capsys):
+    assert conv.diagonal_edge_report(...) is None
+    sobel_diagonal = np.array([[0, 1, 2], [-1, 0, 1], [-2, -1, 0]])
+    assert conv.diagonal_edge_report(sobel_diagonal) is True
+    assert "ratio" in capsys.readouterr().out
+    assert conv.diagonal_edge_report(np.rot90(sobel_diagonal), verbose=False) is True
+    for name in ("Sobel x (vertical edges)", "edge (Laplace)", "edge (strong)", "box blur"):
+        assert conv.diagonal_edge_report(conv.KERNELS[name], verbose=False) is False, name
+    with pytest.raises(ValueError, match=r"\(3, 3\)"):
+        conv.diagonal_edge_report(np.ones((2, 2)))
+
+
+def test_kernels_dictionary():
+    assert all(k.shape == (3, 3) and k.dtype == np.float32 for k in conv.KERNELS.values())
+    for name in ("identity", "box blur", "Gaussian blur", "sharpen"):
+        assert conv.KERNELS[name].sum() == pytest.approx(1.0)  # keep the brightness
+    for name in ("edge (X)", "edge (Laplace)", "edge (strong)"):
+        assert conv.KERNELS[name].sum() == 0  # flat regions -> 0
+    x = np.random.default_rng(4).random((8, 8))
+    np.testing.assert_allclose(conv.conv2d(x, conv.KERNELS["identity"], padding="same"), x,
+                               rtol=1e-6)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_plot_sliding_steps():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = conv.plot_sliding_steps(FIG10_IMAGE, X_KERNEL)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert len(titles) == 9 and titles[0] == "out[0,0] = 4" and titles[-1] == "out[2,2] = 4"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="too many"):
+        conv.plot_sliding_steps(np.ones((10, 10)), np.ones((3, 3)))
+    with pytest.raises(ValueError, match="2-D"):
+        conv.plot_sliding_steps(np.ones((5, 5, 1)), np.ones((3, 3)))
+
+
+def test_explorer_figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = conv.explorer_figure(FIG10_IMAGE, X_KERNEL, padding="same", stride=2, step=4)
+    assert len(fig.axes) == 2
+    assert "out[1,1] = 4" in fig.axes[1].get_title()
+    assert "(5 + 1 + 1 − 3)/2 + 1 = 3" in fig._suptitle.get_text()
+    plt.close(fig)
+    fig = conv.explorer_figure(FIG10_IMAGE, X_KERNEL, padding=1, stride=3)
+    assert "⌊(5 + 1 + 1 − 3)/3⌋ + 1 = 2" in fig._suptitle.get_text()
+    plt.close(fig)
+    fig = conv.explorer_figure(FIG10_IMAGE, X_KERNEL, step=10_000)  # clipped to the last window
+    assert "out[2,2]" in fig.axes[1].get_title()
+    plt.close(fig)
+    with pytest.raises(ValueError, match="step"):
+        conv.explorer_figure(FIG10_IMAGE, X_KERNEL, step=-1)
+    with pytest.raises(ValueError, match="2-D"):
+        conv.explorer_figure(np.ones((5, 5, 3)), X_KERNEL)
+    with pytest.raises(ValueError, match="larger"):
+        conv.explorer_figure(FIG10_IMAGE, X_KERNEL, dilation=3)
