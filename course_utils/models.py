@@ -244,21 +244,17 @@ def _conv_out(size: int, kernel: int, stride: int, padding: str) -> int:
 def alexnet_geometry(input_size: int) -> tuple[int, int]:
     """conv1's (kernel, stride) for square inputs of ``input_size`` pixels.
 
-    227 gives the paper's (11, 4). Smaller images scale both by ``input_size / 227`` (kernel
-    at least 3 and odd, stride at least 1), so a 32x32 or 64x64 image keeps enough resolution
-    for the three overlapping 3x3/2 poolings.
+    The stride is ``input_size / 32`` rounded, between 1 and 4, and the kernel
+    ``2 * stride + 3``: 227 gives the paper's (11, 4); 64 gives (7, 2) and 32 gives (5, 1), so
+    conv1's output stays about 28x28 and leaves room for the three overlapping 3x3/2 poolings.
 
     >>> alexnet_geometry(227), alexnet_geometry(64), alexnet_geometry(32)
-    ((11, 4), (3, 1), (3, 1))
+    ((11, 4), (7, 2), (5, 1))
     """
     if isinstance(input_size, bool) or not isinstance(input_size, int) or input_size <= 0:
         raise ValueError(f"input_size must be a positive integer, got {input_size!r}")
-    if input_size >= 200:
-        return 11, 4
-    scale = input_size / 227
-    kernel = max(3, int(round(11 * scale)) | 1)
-    stride = max(1, int(round(4 * scale)))
-    return kernel, stride
+    stride = min(4, max(1, round(input_size / 32)))
+    return 2 * stride + 3, stride
 
 
 def alexnet(
