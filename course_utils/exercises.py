@@ -45,9 +45,30 @@ def _same(answer: Any, expected: Any, rtol: float, atol: float) -> tuple[bool, s
     return bool(np.allclose(a, e, rtol=rtol, atol=atol)), "the values differ"
 
 
+class CheckResult:
+    """Outcome of :func:`check`: truthy when correct, and silent as a cell's last value.
+
+    Jupyter would otherwise print ``True``/``False`` under the feedback line.
+    """
+
+    __slots__ = ("correct",)
+
+    def __init__(self, correct: bool):
+        self.correct = bool(correct)
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return f"CheckResult(correct={self.correct})"
+
+    def _ipython_display_(self) -> None:
+        """Display nothing: the feedback line was printed already."""
+
+
 def check(
     name: str, answer: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9, hint: str = ""
-) -> bool:
+) -> CheckResult:
     """Compare a student's answer with the expected one and print friendly feedback.
 
     Parameters
@@ -66,17 +87,17 @@ def check(
 
     Returns
     -------
-    bool
-        True when the answer is correct.
+    CheckResult
+        Truthy when the answer is correct (``assert check(...)`` in solution cells).
     """
     if not isinstance(name, str) or not name:
         raise TypeError("name must be a non-empty string")
     if answer is ... or answer is None:
         print(f"⏳ {name}: not attempted yet — replace `...` with your answer.")
-        return False
+        return CheckResult(False)
     ok, why = _same(answer, expected, rtol, atol)
     if ok:
         print(f"✅ {name}: correct!")
     else:
         print(f"❌ {name}: not yet — {why}." + (f" Hint: {hint}" if hint else ""))
-    return ok
+    return CheckResult(ok)

@@ -5,8 +5,8 @@ from course_utils.exercises import check
 
 
 def test_not_attempted(capsys):
-    assert check("q", ..., 3) is False
-    assert check("q", None, 3) is False
+    assert not check("q", ..., 3)
+    assert not check("q", None, 3)
     assert "not attempted" in capsys.readouterr().out
 
 
@@ -39,3 +39,10 @@ def test_strings_bools_and_sequences():
 def test_bad_name():
     with pytest.raises(TypeError):
         check("", 1, 1)
+
+
+def test_result_is_truthy_and_silent_in_jupyter():
+    result = check("r", 1, 1)
+    assert bool(result) is True and repr(result) == "CheckResult(correct=True)"
+    assert result._ipython_display_() is None
+    assert bool(check("r", 2, 1)) is False

@@ -82,7 +82,7 @@ def new(name: str, title: str) -> Path:
             cell("md", "## Exercises", "slide"),
             cell(
                 "code",
-                'answer = ...  # your code here\ncu.exercises.check("exercise 1", answer, 2);',
+                'answer = ...  # your code here\ncu.exercises.check("exercise 1", answer, 2)',
             ),
             solution_cell('answer = 1 + 1\nassert cu.exercises.check("exercise 1", answer, 2)'),
             cell("md", "## Summary\n\n- …", "slide"),
