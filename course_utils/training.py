@@ -116,4 +116,5 @@ def train(
     cbs = list(callbacks or [])
     if verbose:
         cbs.append(EpochLogger())
-    return model.fit(train_ds, epochs=epochs, validation_data=val_ds, verbose=0, callbacks=cbs)
+    return model.fit(train_ds, epochs=epochs, validation_data=val_ds, verbose=0, callbacks=cbs,
+                     shuffle=False)  # the dataset shuffles itself; avoids a Keras UserWarning
