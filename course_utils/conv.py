@@ -44,6 +44,7 @@ __all__ = [
     "pool2d",
     "receptive_field",
     "shift_change",
+    "show_values",
     "square_detector",
     "square_scene",
 ]
@@ -564,25 +565,34 @@ def diagonal_edge_report(kernel: Any, verbose: bool = True) -> bool | None:
 # --------------------------------------------------------------------------- figures
 
 
-def _draw_values(ax, values: np.ndarray, pad: tuple[int, int] = (0, 0), cmap: str = "gray",
-                 fmt: str = "{:g}", vmin=None, vmax=None) -> None:  # fmt: skip
-    """Show a small matrix with its numbers printed on it; ``pad`` rows/cols shown as padding."""
+def show_values(ax, values: Any, cmap: str = "gray", fmt: str = "{:g}", vmin=None,
+                vmax=None) -> None:  # fmt: skip
+    """Draw a small matrix on a matplotlib Axes with its numbers printed on the pixels.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    values : array (H, W)
+        Numbers to show; NaN entries are drawn blank (e.g. outputs not computed yet). Numbers
+        are printed only up to 400 entries.
+    cmap, vmin, vmax
+        Passed to ``imshow``.
+    fmt : str
+        Format of the printed numbers, e.g. ``"{:d}"`` for uint8 pixels.
+    """
+    values = np.asarray(values)
+    if values.ndim != 2:
+        raise ValueError(f"values must be a 2-D array, got shape {values.shape}")
     ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
     if values.size <= 400:
-        lo, hi = np.nanmin(values), np.nanmax(values)
-        mid = (lo + hi) / 2
+        lo = np.nanmin(values) if vmin is None else vmin
+        hi = np.nanmax(values) if vmax is None else vmax
+        mid = (float(lo) + float(hi)) / 2  # dark text on bright pixels (float: no uint8 overflow)
         for (i, j), v in np.ndenumerate(values):
             if np.isnan(v):
                 continue  # not computed yet
             ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
                     color="black" if v > mid else "white")  # fmt: skip
-    (pt, pl) = pad
-    if pt or pl:
-        from matplotlib.patches import Rectangle
-
-        h, w = values.shape
-        ax.add_patch(Rectangle((pl - 0.5, pt - 0.5), w - 2 * pl, h - 2 * pt, fill=False,
-                               ec="tab:blue", lw=1.5, ls="--"))  # fmt: skip
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -615,7 +625,7 @@ def plot_sliding_steps(image: np.ndarray, kernel: np.ndarray):
                              squeeze=False)  # fmt: skip
     for (i, j), value in np.ndenumerate(out):
         ax = axes[i, j]
-        _draw_values(ax, image, vmin=0, vmax=max(image.max(), 1))
+        show_values(ax, image, vmin=0, vmax=max(image.max(), 1))
         _draw_window(ax, i, j, kh, kw)
         products = " + ".join(f"{v:g}" for v in (image[i : i + kh, j : j + kw] * kernel).ravel())
         ax.set_title(f"out[{i},{j}] = {value:g}", fontsize=9)
@@ -686,17 +696,23 @@ def explorer_figure(
     shown.flat[: step + 1] = out.flat[: step + 1]
 
     fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(9, 4.6))
-    _draw_values(ax_in, padded, pad=(pt, pl) if (pt or pl) else (0, 0), fmt="{:.2g}")
+    show_values(ax_in, padded, fmt="{:.2g}")
+    if padded.shape != image.shape:  # dashed box: the original image inside the zeros
+        ax_in.add_patch(plt.Rectangle((pl - 0.5, pt - 0.5), image.shape[1], image.shape[0],
+                                      fill=False, ec="tab:blue", lw=1.5, ls="--"))  # fmt: skip
     _draw_window(ax_in, i * stride, j * stride, *kernel.shape, dilation)
-    ax_in.set_title(f"input {image.shape[0]}x{image.shape[1]}, padding {padding!r}\n"
-                    f"window {step + 1} of {out.size} (red)", fontsize=10)  # fmt: skip
-    _draw_values(ax_out, shown, cmap="viridis", fmt="{:.2g}",
-                 vmin=np.nanmin(out), vmax=np.nanmax(out))  # fmt: skip
-    ax_out.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec="tab:red", lw=2))
+    ax_in.set_title(
+        f"input {image.shape[0]}x{image.shape[1]}, padding {padding!r}, stride {stride}, "
+        f"dilation {dilation}\nwindow {step + 1} of {out.size} (red)",
+        fontsize=10,
+    )
     ax_out.set_title(f"output {out.shape[0]}x{out.shape[1]}: out[{i},{j}] = {out[i, j]:.3g}",
                      fontsize=10)  # fmt: skip
+    show_values(ax_out, shown, cmap="viridis", fmt="{:.2g}", vmin=np.nanmin(out),
+                vmax=np.nanmax(out))  # fmt: skip
+    ax_out.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec="tab:red", lw=2))
     rows = output_size_formula(image.shape[0], kernel.shape[0], stride, padding, dilation)
     cols = output_size_formula(image.shape[1], kernel.shape[1], stride, padding, dilation)
-    fig.suptitle(f"rows: {rows}    columns: {cols}", fontsize=10)
-    fig.tight_layout()
+    fig.suptitle(f"output size — rows: {rows}    columns: {cols}", fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
     return fig

@@ -381,6 +381,10 @@ def test_explorer_figure():
 
     fig = conv.explorer_figure(FIG10_IMAGE, X_KERNEL, padding="same", stride=2, step=4)
     assert len(fig.axes) == 2
+    # left: 7x7 padded input with the dashed 5x5 box and 9 red taps; right: one red square
+    assert fig.axes[0].images[0].get_array().shape == (7, 7)
+    assert len(fig.axes[0].patches) == 1 + 9 and len(fig.axes[1].patches) == 1
+    assert len(fig.axes[1].texts) == 5  # outputs computed so far: steps 0..4
     assert "out[1,1] = 4" in fig.axes[1].get_title()
     assert "(5 + 1 + 1 − 3)/2 + 1 = 3" in fig._suptitle.get_text()
     plt.close(fig)
@@ -396,3 +400,19 @@ def test_explorer_figure():
         conv.explorer_figure(np.ones((5, 5, 3)), X_KERNEL)
     with pytest.raises(ValueError, match="larger"):
         conv.explorer_figure(FIG10_IMAGE, X_KERNEL, dilation=3)
+
+
+def test_show_values():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    conv.show_values(ax, np.array([[0, 255], [7, np.nan]]), fmt="{:.0f}")
+    assert [t.get_text() for t in ax.texts] == ["0", "255", "7"]  # NaN left blank
+    assert [t.get_color() for t in ax.texts] == ["white", "black", "white"]
+    conv.show_values(ax, np.array([[0, 255]], dtype=np.uint8), fmt="{:d}")  # no uint8 overflow
+    with pytest.raises(ValueError, match="2-D"):
+        conv.show_values(ax, np.ones(3))
+    plt.close(fig)
