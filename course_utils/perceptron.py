@@ -25,6 +25,7 @@ __all__ = [
     "hardlim",
     "plot_boundary",
     "plot_state",
+    "plot_step",
     "threshold_unit",
     "truth_table",
 ]
@@ -464,7 +465,7 @@ def plot_boundary(
     pts = boundary_points(w, b, xlim, ylim)
     w = np.asarray(w, dtype=float)
     if pts is not None:
-        ax.plot(pts[:, 0], pts[:, 1], "-", color=color, label=label, **kwargs)
+        ax.plot(pts[:, 0], pts[:, 1], color=color, label=label, **kwargs)
         if arrow:
             foot = -b * w / (w @ w)  # the boundary point closest to the origin
             ax.annotate(
@@ -486,6 +487,7 @@ def plot_state(
     b: float,
     ax=None,
     highlight: int | None = None,
+    wrong: bool | None = None,
     title: str = "",
     xlim=(-3.0, 3.0),
     ylim=(-3.0, 3.0),
@@ -501,7 +503,10 @@ def plot_state(
     ax : matplotlib.axes.Axes, optional
         Drawn into a new 4x4-inch figure if omitted.
     highlight : int, optional
-        Row of ``x`` to ring: red if the current weights misclassify it, green otherwise.
+        Row of ``x`` to ring: red if ``wrong`` (default: if ``(w, b)`` misclassifies it),
+        green otherwise.
+    wrong : bool, optional
+        Override the ring's colour, e.g. to show that the *previous* weights were wrong.
 
     Returns
     -------
@@ -519,7 +524,8 @@ def plot_state(
     if highlight is not None:
         if not 0 <= highlight < len(x):
             raise ValueError(f"highlight must be a row of x (0..{len(x) - 1}), got {highlight}")
-        wrong = threshold_unit(x[highlight : highlight + 1], w, b)[0] != t[highlight]
+        if wrong is None:
+            wrong = threshold_unit(x[highlight : highlight + 1], w, b)[0] != t[highlight]
         ax.scatter(
             *x[highlight],
             s=260,
@@ -532,4 +538,44 @@ def plot_state(
     ax.axvline(0, color="0.85", lw=0.8, zorder=0)
     if title:
         ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_step(x, t, step: Step, ax=None, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0)):
+    """Draw one step of the learning rule: old boundary dashed, new one solid, example ringed.
+
+    The presented example is ringed red when the old weights misclassified it (so the rule
+    moved the boundary) and green when they were right (nothing changes).
+
+    Parameters
+    ----------
+    x : array-like, shape (N, 2)
+    t : array-like of 0/1, shape (N,)
+    step : Step
+        One entry of ``Perceptron.history_``.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if not isinstance(step, Step):
+        raise TypeError(f"expected a perceptron Step, got {type(step).__name__}")
+    ax = plot_state(
+        x,
+        t,
+        step.w_after,
+        step.b_after,
+        ax,
+        step.index,
+        step.updated,
+        describe_step(step),
+        xlim,
+        ylim,
+    )
+    if step.updated:
+        plot_boundary(
+            step.w_before, step.b_before, ax, xlim, ylim, color="0.5", arrow=False, ls="--"
+        )
+    ax.title.set_fontsize(8)
     return ax

@@ -25,7 +25,18 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
     "00_getting_started": {
         "n_digits_shown": {"fast": 32, "standard": 32, "full": 32},
     },
-    "01_perceptron_and_xor": {},
+    "01_perceptron_and_xor": {
+        # points in the linearly separable 2-D set the perceptron must converge on
+        "n_separable": {"fast": 60, "standard": 200, "full": 200},
+        "max_epochs": {"fast": 100, "standard": 100, "full": 100},
+        # epochs the perceptron is given on XOR (it never reaches zero errors)
+        "xor_epochs": {"fast": 30, "standard": 100, "full": 100},
+        # random lines tried when searching for one that separates XOR
+        "n_random_lines": {"fast": 20_000, "standard": 200_000, "full": 200_000},
+        # Keras MLP on XOR: full-batch Adam steps per attempt, attempts with new seeds
+        "xor_mlp_steps": {"fast": 300, "standard": 600, "full": 600},
+        "xor_mlp_attempts": {"fast": 6, "standard": 6, "full": 6},
+    },
     "02_backpropagation": {},
     "03_convolution": {
         # random (shape, stride, padding, dilation) cases compared with tf.nn.conv2d

@@ -147,3 +147,14 @@ def test_plots_return_axes_and_validate():
         pc.plot_state(SLIDES_P, SLIDES_T, [1.0, -0.8], 0.0, highlight=5)
     with pytest.raises(ValueError, match="0 or 1"):
         pc.plot_state(SLIDES_P, [1, 0, 3], [1.0, -0.8], 0.0)
+
+
+def test_plot_step_draws_old_and_new_boundaries():
+    model = pc.Perceptron(w_init=[1.0, -0.8], use_bias=False).fit(SLIDES_P, SLIDES_T)
+    ax = pc.plot_step(SLIDES_P, SLIDES_T, model.history_[0])
+    assert len(ax.lines) == 2 + 2  # new + old boundary, plus the two axis lines
+    assert "e = +1" in ax.get_title()
+    ax = pc.plot_step(SLIDES_P, SLIDES_T, model.history_[-1])
+    assert len(ax.lines) == 1 + 2
+    with pytest.raises(TypeError):
+        pc.plot_step(SLIDES_P, SLIDES_T, None)
