@@ -45,7 +45,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "sweep_max_input": {"fast": 9, "standard": 16, "full": 32},
         # learning an edge kernel: photo crops, epochs, allowed max |learned - true|
         "edge_train_crops": {"fast": 64, "standard": 256, "full": 1024},
-        "edge_epochs": {"fast": 30, "standard": 60, "full": 100},
+        "edge_epochs": {"fast": 30, "standard": 30, "full": 40},
         "edge_kernel_tol": {"fast": 0.05, "standard": 0.01, "full": 0.005},
     },
     "04_lenet5": {},
