@@ -404,13 +404,16 @@ def show_feature_maps(
     if not isinstance(max_maps, int) or max_maps <= 0:
         raise ValueError(f"max_maps must be a positive integer, got {max_maps!r}")
     acts = feature_maps(model, image, layer_names)
-    ncols = min(max_maps, max(a.shape[-1] if a.ndim == 3 else 1 for a in acts.values()))
+    # 1x1 maps (e.g. LeNet's C5) are shown like a dense layer's output: one strip of values
+    shown = {k: a.reshape(-1) if a.ndim == 3 and a.shape[0] * a.shape[1] == 1 else a
+             for k, a in acts.items()}  # fmt: skip
+    ncols = min(max_maps, max(a.shape[-1] if a.ndim == 3 else 1 for a in shown.values()))
     fig = plt.figure(figsize=(1.2 + ncols * size, len(acts) * (size + 0.15)))
     grid = fig.add_gridspec(len(acts), ncols + 1, width_ratios=[1.5] + [1] * ncols)
-    for row, (name, act) in enumerate(acts.items()):
+    for row, (name, act) in enumerate(shown.items()):
         label = fig.add_subplot(grid[row, 0])
         label.axis("off")
-        label.text(1.0, 0.5, f"{name}\n{'x'.join(map(str, act.shape))}", ha="right",
+        label.text(1.0, 0.5, f"{name}\n{'x'.join(map(str, acts[name].shape))}", ha="right",
                    va="center", fontsize=8)  # fmt: skip
         if act.ndim == 3:
             for j in range(min(ncols, act.shape[-1])):

@@ -37,7 +37,29 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "xor_mlp_steps": {"fast": 300, "standard": 600, "full": 600},
         "xor_mlp_attempts": {"fast": 6, "standard": 6, "full": 6},
     },
-    "02_backpropagation": {},
+    "02_backpropagation": {
+        # full-batch vs mini-batch SGD on a small linear regression
+        "sgd_epochs": {"fast": 30, "standard": 60, "full": 60},
+        # the NumPy two-layer network trained from scratch (full-batch gradient steps)
+        "scratch_epochs": {"fast": 1500, "standard": 3000, "full": 3000},
+        "scratch_min_accuracy": {"fast": 0.9, "standard": 0.95, "full": 0.95},
+        # playground: Adam steps per model and the accuracy the deep net must reach on the spiral
+        "playground_steps": {"fast": 1500, "standard": 3000, "full": 3000},
+        "spiral_min_accuracy": {"fast": 0.9, "standard": 0.95, "full": 0.95},
+        # MNIST MLP 256-256. n_train/n_test None = all available (60,000/10,000 from Keras;
+        # the bundled offline subset has 4,000/1,000).
+        "mnist_n_train": {"fast": 4000, "standard": None, "full": None},
+        "mnist_n_test": {"fast": 1000, "standard": None, "full": None},
+        "mnist_epochs": {"fast": 5, "standard": 20, "full": 30},
+        # test accuracy to reach when training on the full 60,000 digits (seed 003: 98.17 %) ...
+        "min_test_accuracy": {"fast": 0.90, "standard": 0.975, "full": 0.98},
+        # ... and on a few thousand digits (bundled subset, or fast's 4,000); measured offline:
+        # 0.927 after 5 epochs, 0.949 after 20 on the 4,000/1,000 subset
+        "min_test_accuracy_subset": {"fast": 0.88, "standard": 0.92, "full": 0.92},
+        # overfitting look: small training set, more epochs
+        "overfit_n_train": {"fast": 1000, "standard": 1000, "full": 1000},
+        "overfit_epochs": {"fast": 12, "standard": 40, "full": 40},
+    },
     "03_convolution": {
         # random (shape, stride, padding, dilation) cases compared with tf.nn.conv2d
         "n_random_checks": {"fast": 60, "standard": 300, "full": 1000},
@@ -48,7 +70,20 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "edge_epochs": {"fast": 30, "standard": 30, "full": 40},
         "edge_kernel_tol": {"fast": 0.05, "standard": 0.01, "full": 0.005},
     },
-    "04_lenet5": {},
+    "04_lenet5": {
+        # MNIST padded to 32x32. Offline every profile gets the bundled 4,000/1,000 subset;
+        # online, standard/full train on up to 60,000 digits.
+        "n_train": {"fast": 2000, "standard": 60000, "full": 60000},
+        "n_test": {"fast": 1000, "standard": 10000, "full": 10000},
+        "epochs": {"fast": 3, "standard": 12, "full": 20},
+        "batch_size": {"fast": 64, "standard": 64, "full": 128},
+        "lr": {"fast": 1e-3, "standard": 1e-3, "full": 1e-3},
+        # test accuracy the modern LeNet-5 / the simplified LeNet must reach
+        "min_accuracy": {"fast": 0.85, "standard": 0.95, "full": 0.99},
+        "min_accuracy_simplified": {"fast": 0.85, "standard": 0.95, "full": 0.99},
+        # epochs of the rotation-augmented retraining
+        "aug_epochs": {"fast": 3, "standard": 12, "full": 20},
+    },
     "05_alexnet": {
         # Colour images: CIFAR-10 when it can be loaded (never in fast), else generated shapes.
         "prefer_cifar": {"fast": False, "standard": True, "full": True},

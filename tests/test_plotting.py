@@ -176,6 +176,15 @@ def test_show_feature_maps_rows(tiny_cnn):
     assert set(fig.activations) == {"conv", "dense"}
 
 
+def test_show_feature_maps_one_by_one_maps_as_strip():
+    import keras
+
+    model = keras.Sequential([keras.Input((3, 3, 1)), keras.layers.Conv2D(5, 3, name="c")])
+    fig = plotting.show_feature_maps(model, np.ones((3, 3)), ["c"])
+    assert len(fig.axes) == 2  # label + one strip, not five 1x1 images
+    assert fig.activations["c"].shape == (1, 1, 5)
+
+
 def test_feature_maps_bad_input(tiny_cnn):
     with pytest.raises(ValueError):
         plotting.feature_maps(tiny_cnn, np.ones((10, 10)), ["conv"])  # wrong size
