@@ -142,6 +142,15 @@ def test_alexnet_scaled_down_trains_on_small_images(size):
     assert model.predict(x, verbose=0).shape == (4, 5)
 
 
+def test_alexnet_initializer():
+    model = models.alexnet((32, 32, 3), 10, width=0.25, initializer="glorot_uniform")
+    assert type(model.get_layer("conv3").kernel_initializer).__name__ == "GlorotUniform"
+    he = models.alexnet((32, 32, 3), 10, width=0.25)
+    assert type(he.get_layer("fc6").kernel_initializer).__name__ == "HeNormal"
+    with pytest.raises(TypeError):
+        models.alexnet(initializer=3)
+
+
 def test_alexnet_geometry():
     assert models.alexnet_geometry(227) == (11, 4)
     assert models.alexnet_geometry(64) == (7, 2)
@@ -164,6 +173,7 @@ def test_alexnet_geometry():
         {"input_shape": (16, 16, 3)},
         {"input_shape": (64, 64, 3), "conv1_kernel": 11, "conv1_stride": 4},
         {"conv1_stride": 0},
+        {"initializer": "no_such_initializer"},
     ],
 )
 def test_alexnet_bad_arguments(kwargs):
