@@ -214,6 +214,13 @@ def _as_numeric(a: Any, name: str) -> np.ndarray:
     return arr
 
 
+def _to_nhwc(x: np.ndarray) -> np.ndarray:
+    """View (H, W), (H, W, C) or (N, H, W, C) images as a batch (N, H, W, C)."""
+    if x.ndim not in (2, 3, 4):
+        raise ValueError(f"x must have shape (H, W), (H, W, C) or (N, H, W, C); got {x.shape}")
+    return x[None, :, :, None] if x.ndim == 2 else x[None] if x.ndim == 3 else x
+
+
 def conv2d(
     x: Any,
     kernels: Any,
@@ -253,12 +260,10 @@ def conv2d(
     """
     x = _as_numeric(x, "x")
     k = _as_numeric(kernels, "kernels")
-    if x.ndim not in (2, 3, 4):
-        raise ValueError(f"x must have shape (H, W), (H, W, C) or (N, H, W, C); got {x.shape}")
     if k.ndim not in (2, 4):
         raise ValueError(f"kernels must have shape (KH, KW) or (KH, KW, C, F); got {k.shape}")
     batch = x.ndim == 4
-    xb = x[None] if x.ndim == 3 else x[None, ..., None] if x.ndim == 2 else x
+    xb = _to_nhwc(x)
     kb = k[:, :, None, None] if k.ndim == 2 else k
     if kb.shape[2] != xb.shape[3]:
         raise ValueError(
@@ -366,15 +371,13 @@ def pool2d(
         Same rank as ``x``, spatial size ``conv_output_size(H, ph, sh, padding)``; float.
     """
     x = _as_numeric(x, "x")
-    if x.ndim not in (2, 3, 4):
-        raise ValueError(f"x must have shape (H, W), (H, W, C) or (N, H, W, C); got {x.shape}")
     if mode not in ("max", "average"):
         raise ValueError(f"mode must be 'max' or 'average', got {mode!r}")
     if not isinstance(padding, str) or _padding_name(padding) == "full":
         raise ValueError(f"pooling padding must be 'valid' or 'same', got {padding!r}")
     (ph, pw) = _pair(size, "pool size")
     (sh, sw) = _pair(size if stride is None else stride, "stride")
-    xb = x[None] if x.ndim == 3 else x[None, ..., None] if x.ndim == 2 else x
+    xb = _to_nhwc(x)
     h, w = xb.shape[1:3]
     oh, ow = conv_output_size(h, ph, sh, padding), conv_output_size(w, pw, sw, padding)
     pads = (pad_amounts(h, ph, sh, padding), pad_amounts(w, pw, sw, padding))
