@@ -8,13 +8,15 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 PROFILE ?= standard
 NB     ?= notebooks/*.ipynb
+# Linux with a working NVIDIA driver: also install TensorFlow's CUDA libraries (the `gpu` extra).
+EXTRAS := $(shell nvidia-smi -L >/dev/null 2>&1 && echo dev,gpu || echo dev)
 # Jupyter refuses to run as root (containers, CI) unless told to.
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
           --nbval-cell-timeout 600 -p no:cacheprovider
 
-.PHONY: help setup lab test lint pytest nbval course slides clean
+.PHONY: help setup lab test lint pytest nbval course slides browser-test clean
 
 help:
 	@echo "make lab    - set up .venv (first time) and start JupyterLab on notebooks/ (ARGS=... passes through)"
@@ -27,7 +29,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python >= 3.10 needed (3.11 recommended)"'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade "pip>=24"
-	$(PIP) install -q -c requirements/constraints.txt -e ".[dev]"
+	$(PIP) install -q -c requirements/constraints.txt -e ".[$(EXTRAS)]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name nn-images \
 	    --display-name "Python 3 (nn-images course)" > /dev/null
 	@touch $(STAMP)
@@ -53,6 +55,14 @@ nbval: setup
 
 course: setup
 	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m tools.run_notebooks $(NB)
+
+# One offline reveal.js deck per notebook + slides/index.html (installs reveal.js/MathJax via npm once).
+slides: setup
+	$(BIN)/python -m tools.build_slides
+
+# Only the real-browser tests (decks + JupyterLab; need Debian's chromium, see tests/browser/).
+browser-test: setup
+	$(BIN)/python -m pytest tests/browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info test-output
