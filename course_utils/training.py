@@ -197,9 +197,15 @@ def predict_proba(model: Any, x: np.ndarray, batch_size: int = 1024) -> np.ndarr
     if x.ndim == 0 or len(x) == 0:
         raise ValueError("x must be a non-empty array with one example per row")
     batch_size = _check_positive_int("batch_size", batch_size)
-    if not hasattr(model, "predict"):
+    if not callable(model) or not hasattr(model, "layers"):
         raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
-    return np.asarray(model.predict(x.astype("float32"), batch_size=batch_size, verbose=0))
+    x = x.astype("float32", copy=False)
+    # Plain eager calls instead of model.predict: no tf.function to trace per model and batch
+    # shape (tracing costs more than the forward pass for small nets, and many traces make
+    # TensorFlow print retracing warnings into the notebook).
+    outs = [np.asarray(model(x[i : i + batch_size], training=False))
+            for i in range(0, len(x), batch_size)]  # fmt: skip
+    return np.concatenate(outs)
 
 
 def predict_classes(model: Any, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
