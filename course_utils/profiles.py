@@ -44,7 +44,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "scratch_epochs": {"fast": 1500, "standard": 3000, "full": 3000},
         "scratch_min_accuracy": {"fast": 0.9, "standard": 0.95, "full": 0.95},
         # playground: Adam steps per model and the accuracy the deep net must reach on the spiral
-        "playground_steps": {"fast": 1500, "standard": 3000, "full": 3000},
+        "playground_steps": {"fast": 1000, "standard": 3000, "full": 3000},
         "spiral_min_accuracy": {"fast": 0.9, "standard": 0.95, "full": 0.95},
         # MNIST MLP 256-256. n_train/n_test None = all available (60,000/10,000 from Keras;
         # the bundled offline subset has 4,000/1,000).
@@ -58,7 +58,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "min_test_accuracy_subset": {"fast": 0.88, "standard": 0.92, "full": 0.92},
         # overfitting look: small training set, more epochs
         "overfit_n_train": {"fast": 1000, "standard": 1000, "full": 1000},
-        "overfit_epochs": {"fast": 12, "standard": 40, "full": 40},
+        "overfit_epochs": {"fast": 8, "standard": 40, "full": 40},
     },
     "03_convolution": {
         # random (shape, stride, padding, dilation) cases compared with tf.nn.conv2d
