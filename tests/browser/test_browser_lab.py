@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from browser_helpers import ROOT, Traffic
+from deck_expectations import expected
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: Elements that only a live ipywidgets view renders (not the text repr, not the placeholder).
@@ -57,6 +58,8 @@ def _settings(folder: Path) -> None:
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
             "fetchNews": "false", "checkForUpdates": False,
         },
+        # RISE's default theme ("simple") loads web fonts; "white" is self-contained
+        "jupyterlab-rise/plugin.jupyterlab-settings": {"theme": "white"},
     }  # fmt: skip
     for name, value in values.items():
         path = folder / name
@@ -68,7 +71,7 @@ def _settings(folder: Path) -> None:
 def lab_server(output_dir, tmp_path_factory):
     """JupyterLab on a free loopback port serving a copy of the notebook.
 
-    Yields (notebook URL, notebook, base URL). The server command is `make lab`'s
+    Yields (notebook URL, the copy's path, base URL). The server command is `make lab`'s
     (``jupyter lab --notebook-dir=... --no-browser``) with the copy's folder as root: the
     committed notebook is never opened, so nothing the browser does can overwrite it.
     """
@@ -110,7 +113,7 @@ def lab_server(output_dir, tmp_path_factory):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"JupyterLab did not start:\n{log_path.read_text()}")
                 time.sleep(0.5)
-        yield f"{base}/lab/tree/{notebook.name}?reset&token={token}", notebook, base
+        yield f"{base}/lab/tree/{notebook.name}?reset&token={token}", work / notebook.name, base
     finally:
         if proc.poll() is None:
             try:  # polite shutdown: the server stops its kernels
@@ -249,3 +252,32 @@ def _check_widget_is_live(page) -> None:
             if time.monotonic() > deadline:
                 pytest.fail("the interact output was not redrawn after the slider moved")
             page.wait_for_timeout(250)
+
+
+def test_rise_presents_the_notebook(lab_server, browser_context, output_dir):
+    """Live presenting: jupyterlab-rise renders the notebook as reveal.js slides (same metadata,
+    same slide count as the offline deck), equations typeset, nothing fetched from the web."""
+    url, notebook, base = lab_server
+    exp = expected(notebook)
+    page = browser_context.new_page()
+    traffic = Traffic(page, allowed_prefixes=(base,))
+    try:
+        page.goto(url.replace("/lab/tree/", "/rise/").replace("?reset&", "?"))
+        page.wait_for_selector(".reveal.ready .slides section", timeout=120_000)
+        if exp.has_math:
+            page.wait_for_selector(".reveal mjx-container", timeout=60_000)
+        facts = page.evaluate(
+            """() => ({
+                slides: [...document.querySelectorAll('.reveal .slides section')]
+                    .filter(s => !s.querySelector('section')).length,
+                math: document.querySelectorAll('.reveal mjx-container').length,
+            })"""
+        )
+        page.screenshot(path=str(output_dir / "lab" / f"{notebook.stem}-rise.png"))
+    finally:
+        page.close()
+    assert facts["slides"] == exp.n_slides, f"RISE shows {facts['slides']} slides"
+    assert facts["math"] >= 1 or not exp.has_math
+    called_out = set(traffic.external) - _expectations(notebook)["remote_images"]
+    assert not called_out, f"RISE called out: {sorted(called_out)}"
+    assert traffic.errors == [], f"JavaScript errors in RISE: {traffic.errors}"

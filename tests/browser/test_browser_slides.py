@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import io
+import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -28,11 +30,17 @@ def _ensure_assets():
 
 @pytest.fixture(scope="session")
 def decks(output_dir):
-    """Build every notebook's deck (and the index) into test-output/browser/slides/."""
+    """Build every notebook's deck (and the index) into test-output/browser/slides/.
+
+    From a snapshot of the notebooks (test-output/browser/notebooks/), so that the decks and the
+    expectations come from the same files even while someone re-executes a notebook."""
     _ensure_assets()
-    out = output_dir / "slides"
-    built = build_slides.build(NOTEBOOKS, out)
-    return {d.name: d for d in built}
+    snapshot = output_dir / "notebooks"
+    shutil.rmtree(snapshot, ignore_errors=True)
+    snapshot.mkdir()
+    copies = [Path(shutil.copy(p, snapshot / p.name)) for p in NOTEBOOKS]
+    built = build_slides.build(copies, output_dir / "slides")
+    return {d.name: (d, expected(c)) for d, c in zip(built, copies, strict=True)}
 
 
 def _fixture_notebook():
@@ -101,6 +109,7 @@ def fixture_deck(output_dir):
 
 def check_deck(context, deck_path, exp: Expected, screenshot) -> dict:
     """Open a deck with all traffic recorded and external requests blocked; assert on it."""
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
     page = context.new_page()
     traffic = Traffic(page)
     try:
@@ -129,10 +138,20 @@ def check_deck(context, deck_path, exp: Expected, screenshot) -> dict:
                 };
             }"""
         )
+        if facts["math"]:  # a picture of the first slide with an equation, for humans
+            page.evaluate(
+                """() => {
+                    const m = [...document.querySelectorAll('.reveal mjx-container')]
+                        .find(e => !e.closest('aside')) || document.querySelector('mjx-container');
+                    const i = Reveal.getIndices(m.closest('section'));
+                    Reveal.slide(i.h, i.v);
+                }"""
+            )
+            page.wait_for_timeout(600)
+            page.screenshot(path=str(screenshot).replace("title.png", "math.png"))
         page.evaluate("() => Reveal.slide(0, 0)")
         page.wait_for_timeout(600)  # the slide transition
         title = page.inner_text(".reveal .slides section.present h1")
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot))
     finally:
         page.close()
@@ -160,9 +179,9 @@ def check_deck(context, deck_path, exp: Expected, screenshot) -> dict:
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_deck_opens_offline(notebook, decks, browser_context, output_dir):
-    exp = expected(notebook)
+    deck, exp = decks[notebook.stem]
     facts = check_deck(
-        browser_context, decks[notebook.stem].path, exp,
+        browser_context, deck.path, exp,
         output_dir / "slides" / f"{notebook.stem}-title.png",
     )  # fmt: skip
     assert exp.n_images >= 1, f"{notebook.stem}: a lecture deck should show at least one figure"
@@ -173,7 +192,8 @@ def test_fixture_deck_renders_every_feature(fixture_deck, browser_context, outpu
     deck, exp = fixture_deck
     assert (exp.n_slides, exp.n_notes, exp.n_images, exp.n_widgets) == (5, 1, 1, 1)
     assert exp.has_math
-    facts = check_deck(browser_context, deck.path, exp, output_dir / "slides-fixture" / "title.png")
+    shot = output_dir / "slides-fixture" / "99_fixture-title.png"
+    facts = check_deck(browser_context, deck.path, exp, shot)
     assert facts["math"] == 3  # inline, display, and $L(w)$ in the speaker notes
     assert facts["fragments"] == 1
     assert "SOLUTION_MARKER" not in facts["text"] and "SETUP_MARKER" not in facts["text"]
