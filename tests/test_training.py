@@ -101,6 +101,25 @@ def test_train_quiet_log_every_and_reproducible(keras, blobs, capsys):
     np.testing.assert_allclose(h1.history["loss"], h2.history["loss"], rtol=1e-5)
 
 
+def test_train_steps_per_execution_same_result(keras, blobs):
+    x, y = blobs
+    runs = {}
+    for steps in (1, 3, "auto"):
+        model = tiny_model(keras)
+        runs[steps] = training.train(
+            model, x, y, epochs=2, batch_size=16, verbose=False, steps_per_execution=steps
+        ).history["loss"]
+        assert model.steps_per_execution == {1: 1, 3: 3, "auto": 8}[steps]  # auto: <= 1 epoch
+    np.testing.assert_allclose(runs[1], runs[3], rtol=1e-5)
+    np.testing.assert_allclose(runs[1], runs["auto"], rtol=1e-5)
+    model = tiny_model(keras)
+    training.train(model, x, y, epochs=1, verbose=False, steps_per_execution=None)
+    assert model.steps_per_execution == 1  # None keeps the compiled value
+    for bad in (0, -2, 1.5, "fast"):
+        with pytest.raises(ValueError):
+            training.train(tiny_model(keras), x, y, epochs=1, steps_per_execution=bad)
+
+
 def test_train_jit_compile_switch(keras, blobs):
     x, y = blobs
     model = tiny_model(keras)
