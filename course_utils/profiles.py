@@ -58,7 +58,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "min_test_accuracy_subset": {"fast": 0.88, "standard": 0.92, "full": 0.92},
         # overfitting look: small training set, more epochs
         "overfit_n_train": {"fast": 1000, "standard": 1000, "full": 1000},
-        "overfit_epochs": {"fast": 8, "standard": 40, "full": 40},
+        "overfit_epochs": {"fast": 6, "standard": 40, "full": 40},
     },
     "03_convolution": {
         # random (shape, stride, padding, dilation) cases compared with tf.nn.conv2d
