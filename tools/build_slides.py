@@ -140,7 +140,7 @@ def ensure_assets(assets: Path = ASSETS) -> Path:
             "(Debian/Ubuntu: apt-get install npm; macOS: brew install node)."
         )
     cmd = [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", str(assets.parent)]
-    print("installing slide assets:", " ".join(cmd[1:]), flush=True)
+    print("installing slide assets: npm", " ".join(cmd[1:]), flush=True)
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise SlidesError(f"npm ci failed:\n{done.stdout}{done.stderr}")
@@ -323,6 +323,13 @@ def all_notebooks() -> list[Path]:
     return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory when it is below it."""
+    path = path.resolve()
+    cwd = Path.cwd().resolve()
+    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
@@ -335,10 +342,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make slides: {err}", file=sys.stderr)
         return 1
     for d in decks:
-        print(f"{d.path.relative_to(Path.cwd()) if d.path.is_relative_to(Path.cwd()) else d.path}"
-              f": {d.n_slides} slides, {d.size / 1e6:.2f} MB")
-    index = args.out / "index.html"
-    print(f"{index}: {len(decks)} decks; built in {time.perf_counter() - start:.1f} s")
+        print(f"{_shown(d.path)}: {d.n_slides} slides, {d.size / 1e6:.2f} MB")
+    print(
+        f"{_shown(args.out / 'index.html')}: {len(decks)} deck(s), "
+        f"built in {time.perf_counter() - start:.1f} s"
+    )
     return 0
 
 

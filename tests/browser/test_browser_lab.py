@@ -165,7 +165,7 @@ def _wait_for_run_all(page, n_cells: int, timeout_s: float = 600) -> int:
     pytest.fail(f"run-all did not finish in {timeout_s:.0f} s ({done}/{n_cells} cells ran)")
 
 
-def test_notebook_runs_in_jupyterlab(lab_server, browser_context, output_dir):
+def test_notebook_runs_in_jupyterlab(browser_context, lab_server, output_dir):
     url, notebook, base = lab_server
     expect = _expectations(notebook)
     page = browser_context.new_page()
@@ -254,7 +254,7 @@ def _check_widget_is_live(page) -> None:
             page.wait_for_timeout(250)
 
 
-def test_rise_presents_the_notebook(lab_server, browser_context, output_dir):
+def test_rise_presents_the_notebook(browser_context, lab_server, output_dir):
     """Live presenting: jupyterlab-rise renders the notebook as reveal.js slides (same metadata,
     same slide count as the offline deck), equations typeset, nothing fetched from the web."""
     url, notebook, base = lab_server

@@ -178,7 +178,7 @@ def check_deck(context, deck_path, exp: Expected, screenshot) -> dict:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_deck_opens_offline(notebook, decks, browser_context, output_dir):
+def test_deck_opens_offline(notebook, browser_context, decks, output_dir):
     deck, exp = decks[notebook.stem]
     facts = check_deck(
         browser_context, deck.path, exp,
@@ -188,7 +188,7 @@ def test_deck_opens_offline(notebook, decks, browser_context, output_dir):
     assert facts["images"] >= 1
 
 
-def test_fixture_deck_renders_every_feature(fixture_deck, browser_context, output_dir):
+def test_fixture_deck_renders_every_feature(browser_context, fixture_deck, output_dir):
     deck, exp = fixture_deck
     assert (exp.n_slides, exp.n_notes, exp.n_images, exp.n_widgets) == (5, 1, 1, 1)
     assert exp.has_math
@@ -201,7 +201,7 @@ def test_fixture_deck_renders_every_feature(fixture_deck, browser_context, outpu
     assert "colab-badge" not in deck.path.read_text()
 
 
-def test_index_links_every_deck(decks, browser_context, output_dir):
+def test_index_links_every_deck(browser_context, decks, output_dir):
     page = browser_context.new_page()
     traffic = Traffic(page)
     try:
