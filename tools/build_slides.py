@@ -41,6 +41,7 @@ from pathlib import Path
 import nbconvert
 import nbformat
 from nbconvert import SlidesExporter
+from nbconvert.filters.markdown import markdown2html
 from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -235,13 +236,22 @@ def remote_resources(text: str) -> list[str]:
     return sorted({m.group(0)[:160] for m in _REMOTE.finditer(text)})
 
 
+def _no_alt_text_warning(record) -> bool:
+    return "Alternative text is missing" not in record.getMessage()
+
+
 def _exporter() -> SlidesExporter:
     c = Config()
     c.SlidesExporter.extra_template_basedirs = [str(TEMPLATES)]
     c.SlidesExporter.template_name = "course_reveal"
     c.SlidesExporter.exclude_input_prompt = True
     c.SlidesExporter.exclude_output_prompt = True
-    return SlidesExporter(config=c)
+    exporter = SlidesExporter(config=c)
+    # Figures are cell outputs, which carry no alt text; nbconvert gives them a generic one and
+    # warns once per deck. Keep the build's output to what matters.
+    if _no_alt_text_warning not in exporter.log.filters:
+        exporter.log.addFilter(_no_alt_text_warning)
+    return exporter
 
 
 def build_deck(path: Path, out_dir: Path, assets: Path = ASSETS) -> Deck:
@@ -269,9 +279,9 @@ def build_deck(path: Path, out_dir: Path, assets: Path = ASSETS) -> Deck:
 def write_index(decks: list[Deck], out_dir: Path) -> Path:
     """Write ``index.html``: one link per deck with its title, pitch and slide count."""
     items = "\n".join(
-        f'<li><a href="{d.path.name}">{html.escape(d.title)}</a>'
+        f'<li><a class="deck" href="{d.path.name}">{html.escape(d.title)}</a>'
         f'<span class="meta">{d.n_slides} slides · {d.size / 1e6:.1f} MB</span>'
-        f"<p>{html.escape(d.pitch)}</p></li>"
+        f"{markdown2html(d.pitch)}</li>"
         for d in decks
     )
     page = f"""<!DOCTYPE html>

@@ -206,7 +206,9 @@ def test_index_links_every_deck(browser_context, decks, output_dir):
     traffic = Traffic(page)
     try:
         page.goto((output_dir / "slides" / "index.html").as_uri())
-        links = page.eval_on_selector_all("#decks a", "els => els.map(e => e.getAttribute('href'))")
+        links = page.eval_on_selector_all(
+            "#decks a.deck", "els => els.map(e => e.getAttribute('href'))"
+        )
         page.screenshot(path=str(output_dir / "slides" / "index.png"))
     finally:
         page.close()
