@@ -215,3 +215,32 @@ def test_index_links_every_deck(browser_context, decks, output_dir):
     assert links == [f"{p.stem}.slides.html" for p in NOTEBOOKS]
     assert all((output_dir / "slides" / href).is_file() for href in links)
     assert traffic.external == [] and traffic.failed == []
+
+
+def test_speaker_view_shows_the_notes_offline(browser_context, fixture_deck, output_dir):
+    """`S` opens reveal.js's speaker view (a pop-up) with the slide's notes, from local files."""
+    deck, _ = fixture_deck
+    requests: list[str] = []
+
+    def record(request):
+        requests.append(request.url)
+
+    browser_context.on("request", record)
+    page = browser_context.new_page()
+    try:
+        page.goto(deck.path.as_uri() + "#/1")  # the slide with the notes cell
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+        with browser_context.expect_page() as popup:
+            page.keyboard.press("s")
+        speaker = popup.value
+        speaker.wait_for_selector(".speaker-controls-notes", state="attached")
+        speaker.wait_for_function(
+            "() => document.querySelector('.speaker-controls-notes').innerText.includes('out loud')"
+        )
+        speaker.screenshot(path=str(output_dir / "slides-fixture" / "99_fixture-speaker.png"))
+        speaker.close()
+    finally:
+        page.close()
+        browser_context.remove_listener("request", record)
+    remote = [u for u in requests if not u.startswith(("file:", "data:", "blob:", "about:"))]
+    assert remote == [], f"the speaker view loaded {remote}"
