@@ -423,7 +423,7 @@ def show_feature_maps(
         else:
             ax = fig.add_subplot(grid[row, 1:])
             ax.imshow(act.reshape(1, -1), cmap="viridis", aspect="auto", interpolation="nearest")
+            ax.set_xticks([])
             ax.set_yticks([])
-            ax.tick_params(labelsize=7)
     fig.activations = acts
     return fig
