@@ -16,7 +16,9 @@ TensorFlow/Keras is imported only when a Keras step actually runs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import socket
 from collections.abc import Callable
@@ -236,7 +238,11 @@ def _load(src: _KerasSource, verbose: bool) -> Dataset:
         try:
             import keras
 
-            (xtr, ytr), (xte, yte) = getattr(keras.datasets, src.module).load_data()
+            # Keras prints "Downloading data from ..." itself; hush it when asked to.
+            sink = io.StringIO()
+            hush = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(sink)
+            with hush:
+                (xtr, ytr), (xte, yte) = getattr(keras.datasets, src.module).load_data()
         except Exception as err:  # noqa: BLE001 - any failure means: try the next source
             reason = str(err).rsplit(" -- ", 1)[-1][:80]  # Keras wraps the network error
             attempts.append(f"{source} failed: {reason}")
