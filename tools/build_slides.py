@@ -14,7 +14,8 @@ their committed outputs (nothing is executed). The slide convention (CONTRIBUTIN
 - cells tagged ``setup`` or ``solution`` are left out;
 - the first cell (``# NN · Title`` + pitch + Colab badge) becomes the title slide; the badge is
   dropped because it is an image on a remote server;
-- widget outputs become a short note (a static page has no kernel).
+- widget outputs become a short note plus what the widget showed when the notebook was saved
+  (its Output widgets' figures, with the controls' settings): a static page has no kernel.
 
 Offline: reveal.js and MathJax are npm packages pinned in ``slides/package.json`` /
 ``package-lock.json`` and installed into ``slides/node_modules`` with ``npm ci`` from the npm
@@ -200,28 +201,74 @@ def title_cell(nb, name: str):
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_NOTE = (
-    '<div class="course-widget">Interactive widget: open the notebook in JupyterLab to use it '
-    "(or present it live with RISE).</div>"
+    '<div class="course-widget">Interactive widget{settings}: open the notebook in JupyterLab '
+    "to use it (or present it live with RISE).</div>"
 )
 
 
-def replace_widgets(cell) -> None:
-    """Swap widget outputs for a short note: a static page has no kernel to drive them."""
-    for output in cell.get("outputs", []):
-        if WIDGET_VIEW in output.get("data", {}):
-            output["data"] = {"text/html": WIDGET_NOTE}
+def widget_snapshot(model_id: str, state: dict) -> tuple[list[str], list]:
+    """What a saved widget showed: its controls' settings and its Output widgets' outputs.
+
+    ``state`` is the notebook's saved widget state (``metadata.widgets[...]["state"]``),
+    ``model_id`` the id of the view that a cell displayed. Returns (``["step = 1", ...]``,
+    outputs) by walking the widget's children.
+    """
+    settings: list[str] = []
+    outputs: list = []
+    seen: set[str] = set()
+
+    def walk(mid: str) -> None:
+        model = state.get(mid)
+        if model is None or mid in seen:
+            return
+        seen.add(mid)
+        s = model.get("state", {})
+        if model.get("model_name") == "OutputModel":
+            outputs.extend(o for o in s.get("outputs", []) if o.get("output_type") != "error")
+        elif s.get("description"):
+            labels = s.get("_options_labels")
+            if labels is not None and isinstance(s.get("index"), int):
+                settings.append(f"{s['description']} = {labels[s['index']]}")
+            elif "value" in s:
+                settings.append(f"{s['description']} = {s['value']}")
+        for ref in s.get("children", []):
+            walk(str(ref).removeprefix("IPY_MODEL_"))
+
+    walk(model_id)
+    return settings, outputs
+
+
+def replace_widgets(cell, state: dict | None = None) -> None:
+    """Swap widget outputs for a note plus what the widget showed when the notebook was saved
+    (e.g. an ``interact``'s figure): a static page has no kernel to drive them."""
+    if "outputs" not in cell:
+        return
+    new = []
+    for output in cell.outputs:
+        view = output.get("data", {}).get(WIDGET_VIEW)
+        if view is None:
+            new.append(output)
+            continue
+        settings, shown = widget_snapshot(view.get("model_id", ""), state or {})
+        where = f" (shown with {', '.join(html.escape(x) for x in settings)})" if settings else ""
+        note = {"text/html": WIDGET_NOTE.format(settings=where)}
+        new.append(nbformat.v4.new_output("display_data", note))
+        new.extend(nbformat.from_dict(o) for o in shown)
+    cell.outputs = new
 
 
 def prepare(nb, name: str):
     """Return (deck notebook, title, pitch): tagged cells removed, title slide in front."""
     check_metadata(nb, name)
     deck = copy.deepcopy(nb)
-    deck.metadata.pop("widgets", None)  # saved widget state: useless without a kernel
+    saved = deck.metadata.pop("widgets", {})  # the state itself is not embedded: no widget manager
+    state = saved.get(WIDGET_STATE, {}).get("state", {})
     first, title_slide, title, pitch = title_cell(deck, name)
     cells = [c for c in kept_cells(deck) if c is not first]
     for c in cells:
-        replace_widgets(c)
+        replace_widgets(c, state)
     deck.cells = [title_slide, *cells]
     return deck, title, pitch
 

@@ -60,7 +60,7 @@ def test_prepare_title_slide_tags_and_widgets():
     assert [bs.slide_type(c) for c in deck.cells] == ["slide", "slide", "-", "subslide"]
     first = deck.cells[0].source
     assert "# 07 · A title" in first and "lecture 07" in first and "colab" not in first.lower()
-    assert deck.cells[2].outputs[0]["data"] == {"text/html": bs.WIDGET_NOTE}
+    assert deck.cells[2].outputs[0]["data"] == {"text/html": bs.WIDGET_NOTE.format(settings="")}
     assert "widgets" not in deck.metadata and "widgets" in nb.metadata  # the input is untouched
     assert bs.count_slides(deck) == 3
 
@@ -69,6 +69,27 @@ def test_prepare_makes_a_title_when_the_notebook_has_none():
     deck, title, pitch = bs.prepare(_nb(_cell("md", "Some text", "slide")), "08_no_title")
     assert (title, pitch) == ("08 no title", "")
     assert len(deck.cells) == 2 and bs.count_slides(deck) == 2  # generated title + "Some text"
+
+
+def test_widgets_show_their_saved_output_and_settings():
+    png = {"output_type": "display_data", "data": {"image/png": "iVBOR", "text/plain": "<Fig>"},
+           "metadata": {}}  # fmt: skip
+    state = {
+        "box": {"model_name": "VBoxModel",
+                "state": {"children": ["IPY_MODEL_drop", "IPY_MODEL_slide", "IPY_MODEL_out"]}},
+        "drop": {"model_name": "DropdownModel",
+                 "state": {"description": "gate", "_options_labels": ["OR", "AND"], "index": 1}},
+        "slide": {"model_name": "IntSliderModel", "state": {"description": "step", "value": 3}},
+        "out": {"model_name": "OutputModel", "state": {"outputs": [png]}},
+    }  # fmt: skip
+    assert bs.widget_snapshot("box", state) == (["gate = AND", "step = 3"], [png])
+    assert bs.widget_snapshot("missing", state) == ([], [])
+    cell = _cell("code", "interact(...)")
+    cell.outputs = [new_output("display_data", {bs.WIDGET_VIEW: {"model_id": "box"}})]
+    bs.replace_widgets(cell, state)
+    note, figure = cell.outputs
+    assert "gate = AND, step = 3" in note["data"]["text/html"]
+    assert figure["data"]["image/png"] == "iVBOR"
 
 
 @pytest.mark.parametrize("bad", [None, "sldie"])
