@@ -289,7 +289,7 @@ def alexnet(
         channels, as in the paper's two-GPU split (``Conv2D(groups=2)``).
     normalization : None, "lrn" or "batch"
         Layer ``norm1``/``norm2`` after conv1 and conv2: the paper's local response
-        normalisation, or batch normalisation for comparison.
+        normalisation, or batch normalisation (momentum 0.9) for comparison.
     dropout : float
         Dropout rate of ``drop6``/``drop7`` (paper: 0.5); 0 leaves the layers out.
     activation : str
@@ -351,7 +351,9 @@ def alexnet(
         if normalization == "lrn":
             return [LocalResponseNormalization(name=name)]
         if normalization == "batch":
-            return [layers.BatchNormalization(name=name)]
+            # momentum 0.9, not Keras's 0.99: the running statistics used at test time
+            # must settle within the few hundred steps of a short course run.
+            return [layers.BatchNormalization(momentum=0.9, name=name)]
         return []
 
     def drop(name: str):

@@ -87,12 +87,12 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
     "05_alexnet": {
         # Colour images: CIFAR-10 when it can be loaded (never in fast), else generated shapes.
         "prefer_cifar": {"fast": False, "standard": True, "full": True},
-        "n_train": {"fast": 2000, "standard": 8000, "full": 50000},
+        "n_train": {"fast": 2000, "standard": 6000, "full": 50000},
         "n_test": {"fast": 400, "standard": 2000, "full": 10000},
         "batch_size": {"fast": 64, "standard": 128, "full": 128},
         # The scaled-down AlexNet trained in section 6 (width multiplies filters and units).
         "width": {"fast": 0.125, "standard": 0.25, "full": 1.0},
-        "epochs": {"fast": 5, "standard": 15, "full": 40},
+        "epochs": {"fast": 5, "standard": 10, "full": 40},
         "min_accuracy_shapes": {"fast": 0.25, "standard": 0.7, "full": 0.9},
         "min_accuracy_cifar": {"fast": 0.2, "standard": 0.4, "full": 0.7},
         # The small experiments of section 5 (ReLU/tanh, dropout, augmentation, LRN/BN).

@@ -111,6 +111,7 @@ def test_alexnet_normalization_options():
     assert names.index("conv1") < names.index("norm1") < names.index("pool1")
     bn = models.alexnet(normalization="batch")
     assert bn.get_layer("norm2").count_params() == 4 * 256
+    assert bn.get_layer("norm2").momentum == 0.9
     plain = models.alexnet(dropout=0)
     assert "drop6" not in [layer.name for layer in plain.layers]
 
