@@ -37,6 +37,10 @@ WIDGET_CONTROLS = (
 
 
 def lab_notebook() -> Path:
+    """notebooks/01_*.ipynb, else 00; ``COURSE_LAB_NOTEBOOK=notebooks/NN_x.ipynb`` picks another."""
+    chosen = os.environ.get("COURSE_LAB_NOTEBOOK")
+    if chosen:
+        return (ROOT / chosen).resolve()
     for pattern in ("01_*.ipynb", "00_*.ipynb"):
         found = sorted((ROOT / "notebooks").glob(pattern))
         if found:
