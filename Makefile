@@ -22,6 +22,8 @@ help:
 	@echo "make lab    - set up .venv (first time) and start JupyterLab on notebooks/ (ARGS=... passes through)"
 	@echo "make test   - set up, then ruff + pytest + nbval over every notebook (fast profile)"
 	@echo "make course - re-execute notebooks in place (PROFILE=standard|fast|full, NB=notebooks/01_*.ipynb)"
+	@echo "make slides - build one offline reveal.js deck per notebook + slides/index.html"
+	@echo "make browser-test - only the headless-Chromium tests (decks, JupyterLab, RISE)"
 	@echo "make clean  - remove .venv, caches and build output"
 
 # Idempotent: reinstalls only when the dependency files change.
@@ -32,6 +34,10 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PIP) install -q -c requirements/constraints.txt -e ".[$(EXTRAS)]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name nn-images \
 	    --display-name "Python 3 (nn-images course)" > /dev/null
+	@# RISE's default theme fetches web fonts; the plain white theme works offline.
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@echo '{"jupyterlab-rise:plugin": {"theme": "white"}}' \
+	    > $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -65,5 +71,6 @@ browser-test: setup
 	$(BIN)/python -m pytest tests/browser
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info test-output
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info test-output \
+	    slides/node_modules slides/*.html
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -24,7 +24,11 @@ def _environment_names(root):
             names |= {_name(d) for d in dep["pip"] if not d.startswith("-e")}
         else:
             names.add(_name(dep))
-    return names - {"python", "pip"}
+    return names - CONDA_ONLY
+
+
+# Not Python packages: the interpreter, its installer, and Node.js for `make slides`.
+CONDA_ONLY = {"python", "pip", "nodejs"}
 
 
 def test_environment_yml_matches_pyproject(root):
