@@ -5,8 +5,10 @@ What makes small-network training fast on a CPU (measured in ``benchmarks/``):
 - the arrays are converted to float32 once, cached by ``tf.data`` and batched whole, so the
   per-example Python/graph overhead disappears and each step is a few large kernels;
 - batches of a few hundred images keep both cores busy (32, Keras' default, leaves them idle);
-- no XLA on CPU: ``jit_compile=True`` made LeNet-5 3-4x *slower* (XLA's CPU convolutions do not
-  use oneDNN), so the helper leaves Keras' choice (``"auto"`` = XLA on GPU only) alone;
+- several gradient steps per call into the graph (``steps_per_execution``), so small networks
+  do not pay Python overhead on every step;
+- no XLA on CPU: ``jit_compile=True`` made LeNet-5 about 3x *slower* (XLA's CPU convolutions
+  do not use oneDNN), so the helper leaves Keras' choice (``"auto"`` = XLA on GPU only) alone;
 - one printed line per epoch instead of a carriage-return progress bar (no stderr in notebooks).
 
 Imports TensorFlow when called, not when imported.
@@ -145,7 +147,7 @@ def train(
         Seed of the per-epoch shuffle.
     jit_compile : bool, optional
         Override the model's XLA setting. ``None`` keeps it (Keras' default ``"auto"`` uses XLA
-        on a GPU only; on a CPU XLA was measured 3-4x slower for small CNNs).
+        on a GPU only; on a CPU XLA was measured about 3x slower for LeNet-5).
     log_every : int
         Print every n-th epoch.
     steps_per_execution : int, "auto" or None
