@@ -72,15 +72,20 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "04_lenet5": {
         # MNIST padded to 32x32. Offline every profile gets the bundled 4,000/1,000 subset;
-        # online, standard/full train on up to 60,000 digits.
-        "n_train": {"fast": 2000, "standard": 60000, "full": 60000},
+        # online, standard trains on 20,000 digits and full on all 60,000.
+        "n_train": {"fast": 2000, "standard": 20000, "full": 60000},
         "n_test": {"fast": 1000, "standard": 10000, "full": 10000},
         "epochs": {"fast": 3, "standard": 12, "full": 20},
         "batch_size": {"fast": 64, "standard": 64, "full": 128},
         "lr": {"fast": 1e-3, "standard": 1e-3, "full": 1e-3},
-        # test accuracy the modern LeNet-5 / the simplified LeNet must reach
-        "min_accuracy": {"fast": 0.85, "standard": 0.95, "full": 0.99},
-        "min_accuracy_simplified": {"fast": 0.85, "standard": 0.95, "full": 0.99},
+        # test accuracy the modern LeNet-5 / the simplified LeNet must reach when trained on
+        # >= 50,000 digits (seed 003: 99.21 % for the simplified LeNet on full MNIST) ...
+        "min_accuracy": {"fast": 0.85, "standard": 0.98, "full": 0.99},
+        "min_accuracy_simplified": {"fast": 0.85, "standard": 0.985, "full": 0.99},
+        # ... and on fewer (fast's 2,000, the bundled 4,000, standard's 20,000). Measured on
+        # the bundled subset: fast 0.908 / 0.922, standard 0.972 / 0.979.
+        "min_accuracy_subset": {"fast": 0.85, "standard": 0.95, "full": 0.95},
+        "min_accuracy_simplified_subset": {"fast": 0.85, "standard": 0.95, "full": 0.95},
         # epochs of the rotation-augmented retraining
         "aug_epochs": {"fast": 3, "standard": 12, "full": 20},
     },
