@@ -106,6 +106,7 @@ def setup(notebook: str, profile: str | None = None, seed: int = 42) -> Profile:
         import tensorflow as tf
 
         device, has_gpu = device_summary(tf)
+    tf.get_logger().setLevel(logging.ERROR)  # e.g. "triggered tf.function retracing" warnings
     from .data import data_mode
 
     prof = get_profile(notebook, profile, gpu_available=has_gpu)
