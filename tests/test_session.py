@@ -36,30 +36,36 @@ def test_setup_fixes_seeds(monkeypatch):
     assert draws[0] == draws[1]
 
 
-def test_setup_keeps_float32_without_gpu(monkeypatch):
-    import keras
+@pytest.fixture
+def mixed_notebook(monkeypatch):
+    """A notebook that opts into mixed precision in `full`; returns a device faker."""
+    from course_utils import profiles
 
     monkeypatch.setenv("COURSE_PROFILE", "full")
-    monkeypatch.setattr(session, "device_summary", lambda tf=None: ("CPU (2 cores)", False))
     monkeypatch.setitem(
-        session.get_profile.__globals__["KNOBS"],
+        profiles.KNOBS,
         "97_mixed",
         {"mixed_precision": {"fast": False, "standard": False, "full": True}},
     )
+
+    def fake_device(text, has_gpu):
+        monkeypatch.setattr(session, "device_summary", lambda tf=None: (text, has_gpu))
+
+    return fake_device
+
+
+def test_setup_keeps_float32_without_gpu(mixed_notebook):
+    import keras
+
+    mixed_notebook("CPU (2 cores)", False)
     session.setup("97_mixed")
     assert keras.mixed_precision.global_policy().name == "float32"
 
 
-def test_setup_enables_mixed_precision_on_gpu(monkeypatch, capsys):
+def test_setup_enables_mixed_precision_on_gpu(mixed_notebook, capsys):
     import keras
 
-    monkeypatch.setenv("COURSE_PROFILE", "full")
-    monkeypatch.setattr(session, "device_summary", lambda tf=None: ("GPU (Fake T4)", True))
-    monkeypatch.setitem(
-        session.get_profile.__globals__["KNOBS"],
-        "97_mixed",
-        {"mixed_precision": {"fast": False, "standard": False, "full": True}},
-    )
+    mixed_notebook("GPU (Fake T4)", True)
     try:
         session.setup("97_mixed")
         assert keras.mixed_precision.global_policy().name == "mixed_float16"
