@@ -31,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from course_utils.session import quiet_tensorflow  # noqa: E402
+from course_utils.session import native_stderr_silenced, quiet_tensorflow  # noqa: E402
 
 quiet_tensorflow()
 
@@ -153,8 +153,10 @@ def main(argv=None) -> None:
     parser.add_argument("--intra-op", type=int, default=0, help="TF intra-op threads (0: TF's)")
     args = parser.parse_args(argv)
 
-    import tensorflow as tf
+    with native_stderr_silenced():  # TF's start-up notices (oneDNN, CUDA probing)
+        import tensorflow as tf
 
+        tf.config.list_physical_devices("GPU")
     if args.inter_op:
         tf.config.threading.set_inter_op_parallelism_threads(args.inter_op)
     if args.intra_op:

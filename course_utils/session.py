@@ -36,7 +36,7 @@ def quiet_tensorflow() -> None:
 
 
 @contextlib.contextmanager
-def _native_stderr_silenced():
+def native_stderr_silenced():
     """Send file descriptor 2 to /dev/null for a moment.
 
     TensorFlow >= 2.18 writes a few C++ notices (oneDNN, CUDA probing) through absl *before*
@@ -101,7 +101,7 @@ def setup(notebook: str, profile: str | None = None, seed: int = 42) -> Profile:
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     quiet_tensorflow()
-    with _native_stderr_silenced():
+    with native_stderr_silenced():
         import keras
         import tensorflow as tf
 

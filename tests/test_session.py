@@ -104,7 +104,7 @@ def test_device_summary():
 
 
 def test_native_stderr_is_silenced_then_restored(capfd):
-    with session._native_stderr_silenced():
+    with session.native_stderr_silenced():
         os.write(2, b"I0000 oneDNN custom operations are on\n")
     os.write(2, b"visible\n")
     err = capfd.readouterr().err
