@@ -14,9 +14,10 @@ import nbformat
 import pytest
 from browser_helpers import ROOT, Traffic, unavailable
 from deck_expectations import Expected, expected
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from nbformat.v4 import new_notebook, new_output
 
 from tools import build_slides
+from tools.new_notebook import cell
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -53,13 +54,6 @@ def _fixture_notebook():
     fig.savefig(buf, format="png")
     plt.close(fig)
     png = base64.b64encode(buf.getvalue()).decode()
-
-    def cell(kind, source, slide="-", tags=()):
-        c = (new_markdown_cell if kind == "md" else new_code_cell)(source)
-        c.metadata["slideshow"] = {"slide_type": slide}
-        if tags:
-            c.metadata["tags"] = list(tags)
-        return c
 
     plot = cell("code", "plt.plot([0, 1, 2], [0, 1, 4])")
     plot.outputs = [new_output("display_data", {"image/png": png, "text/plain": "<Figure>"})]

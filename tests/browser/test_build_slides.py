@@ -7,23 +7,16 @@ import json
 import nbformat
 import pytest
 from browser_helpers import ROOT
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from nbformat.v4 import new_markdown_cell, new_notebook, new_output
 
 from tools import build_slides as bs
+from tools.new_notebook import cell as make_cell
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 BADGE = (
     "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
     "(https://colab.research.google.com/github/o/r/blob/main/notebooks/07_x.ipynb)"
 )
-
-
-def _cell(kind, source, slide="-", tags=()):
-    c = (new_markdown_cell if kind == "md" else new_code_cell)(source)
-    c.metadata["slideshow"] = {"slide_type": slide}
-    if tags:
-        c.metadata["tags"] = list(tags)
-    return c
 
 
 def _nb(*cells):
@@ -42,17 +35,17 @@ def test_every_notebook_makes_an_offline_deck(notebook, tmp_path):
 
 
 def test_prepare_title_slide_tags_and_widgets():
-    widget = _cell("code", "interact(f, k=(1, 3))")
+    widget = make_cell("code", "interact(f, k=(1, 3))")
     widget.outputs = [
         new_output("display_data", {bs.WIDGET_VIEW: {"model_id": "m"}, "text/plain": "interactive"})
     ]
     nb = _nb(
-        _cell("md", f"# 07 · A title\n\nThe pitch.\n\n{BADGE}", "slide"),
-        _cell("code", "import course_utils", "skip", ("setup",)),
-        _cell("md", "## Objectives", "slide"),
+        make_cell("md", f"# 07 · A title\n\nThe pitch.\n\n{BADGE}", "slide"),
+        make_cell("code", "import course_utils", "skip", ("setup",)),
+        make_cell("md", "## Objectives", "slide"),
         widget,
-        _cell("code", "answer = 42", "skip", ("solution",)),
-        _cell("md", "## Next", "subslide"),
+        make_cell("code", "answer = 42", "skip", ("solution",)),
+        make_cell("md", "## Next", "subslide"),
     )
     nb.metadata["widgets"] = {"state": {}}
     deck, title, pitch = bs.prepare(nb, "07_a_title")
@@ -66,7 +59,7 @@ def test_prepare_title_slide_tags_and_widgets():
 
 
 def test_prepare_makes_a_title_when_the_notebook_has_none():
-    deck, title, pitch = bs.prepare(_nb(_cell("md", "Some text", "slide")), "08_no_title")
+    deck, title, pitch = bs.prepare(_nb(make_cell("md", "Some text", "slide")), "08_no_title")
     assert (title, pitch) == ("08 no title", "")
     assert len(deck.cells) == 2 and bs.count_slides(deck) == 2  # generated title + "Some text"
 
@@ -84,7 +77,7 @@ def test_widgets_show_their_saved_output_and_settings():
     }  # fmt: skip
     assert bs.widget_snapshot("box", state) == (["gate = AND", "step = 3"], [png])
     assert bs.widget_snapshot("missing", state) == ([], [])
-    cell = _cell("code", "interact(...)")
+    cell = make_cell("code", "interact(...)")
     cell.outputs = [new_output("display_data", {bs.WIDGET_VIEW: {"model_id": "box"}})]
     bs.replace_widgets(cell, state)
     note, figure = cell.outputs
@@ -98,7 +91,7 @@ def test_check_metadata_rejects_missing_or_unknown_slide_type(bad):
     if bad:
         cell.metadata["slideshow"] = {"slide_type": bad}
     with pytest.raises(bs.SlidesError, match=r"cells \[1\]"):
-        bs.check_metadata(_nb(_cell("md", "# 00 · T", "slide"), cell), "00_t")
+        bs.check_metadata(_nb(make_cell("md", "# 00 · T", "slide"), cell), "00_t")
 
 
 @pytest.mark.parametrize(
