@@ -101,3 +101,93 @@ def check(
     else:
         print(f"❌ {name}: not yet — {why}." + (f" Hint: {hint}" if hint else ""))
     return CheckResult(ok)
+
+
+def check_function(
+    name: str,
+    func: Any,
+    reference: Any,
+    cases: Any,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    hint: str = "",
+) -> CheckResult:
+    """Check a student's *function* by behaviour: same outputs as ``reference`` on every case.
+
+    The reference lives in ``course_utils`` (the cell shows its name, never its code), and the
+    cases are chosen by the notebook, so a function that only works on the lecture's example
+    fails here.
+
+    Parameters
+    ----------
+    name : str
+        The exercise's name, shown in the feedback.
+    func : callable
+        The student's function; ``...`` or ``None`` means not attempted yet.
+    reference : callable
+        The course's correct implementation, called with the same arguments.
+    cases : sequence of tuple
+        Argument tuples, each passed as ``func(*case)``; a non-tuple case is passed as the
+        single argument. NumPy arrays are copied per call, so an in-place edit cannot leak.
+    rtol, atol : float
+        Tolerances for comparing outputs (``np.allclose``; shapes must match).
+    hint : str
+        Shown when an output is wrong.
+
+    Returns
+    -------
+    CheckResult
+        Truthy when every case matches (``assert check_function(...)`` in solution cells).
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError("name must be a non-empty string")
+    if not callable(reference):
+        raise TypeError("reference must be callable")
+    cases = list(cases)
+    if not cases:
+        raise ValueError("cases must hold at least one argument tuple")
+    if func is ... or func is None:
+        print(f"⏳ {name}: not attempted yet — write the function, then run this cell.")
+        return CheckResult(False)
+    if not callable(func):
+        print(f"❌ {name}: not yet — expected a function, got {type(func).__name__}.")
+        return CheckResult(False)
+
+    def copies(case: Any) -> tuple:
+        args = case if isinstance(case, tuple) else (case,)
+        return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+    def describe(args: tuple) -> str:
+        return ", ".join(
+            f"array{np.shape(a)}" if isinstance(a, np.ndarray) or hasattr(a, "shape") else repr(a)
+            for a in args
+        )
+
+    for i, case in enumerate(cases, 1):
+        expected = reference(*copies(case))
+        try:
+            got = func(*copies(case))
+        except Exception as err:  # noqa: BLE001 - report any failure of the student's code
+            print(
+                f"❌ {name}: not yet — your function raised {type(err).__name__}: {err} "
+                f"on case {i} ({describe(copies(case))})." + (f" Hint: {hint}" if hint else "")
+            )
+            return CheckResult(False)
+        ok, why = _same(_as_numpy(got), _as_numpy(expected), rtol, atol)
+        if not ok:
+            print(
+                f"❌ {name}: not yet — case {i} of {len(cases)} ({describe(copies(case))}): "
+                f"{why}." + (f" Hint: {hint}" if hint else "")
+            )
+            return CheckResult(False)
+    print(f"✅ {name}: correct on all {len(cases)} test cases!")
+    return CheckResult(True)
+
+
+def _as_numpy(value: Any) -> Any:
+    """Tensors (TensorFlow, Keras) to NumPy; tuples/lists element-wise; the rest unchanged."""
+    if isinstance(value, tuple | list):
+        return type(value)(_as_numpy(v) for v in value)
+    if hasattr(value, "numpy") and callable(value.numpy):
+        return value.numpy()
+    return value

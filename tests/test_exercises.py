@@ -46,3 +46,59 @@ def test_result_is_truthy_and_silent_in_jupyter():
     assert bool(result) is True and repr(result) == "CheckResult(correct=True)"
     assert result._ipython_display_() is None
     assert bool(check("r", 2, 1)) is False
+
+
+def _ref_square(x):
+    return np.asarray(x) ** 2
+
+
+def test_check_function_behaviour(capsys):
+    from course_utils.exercises import check_function
+
+    cases = [np.arange(3.0), (np.ones((2, 2)),), 4.0]
+    assert check_function("sq", lambda x: x * x, _ref_square, cases)
+    assert "all 3 test cases" in capsys.readouterr().out
+    # right on the first case only: the second case catches it
+    assert not check_function("sq", lambda x: np.asarray(x) * 2, _ref_square, [np.zeros(2), 3.0])
+    assert "case 2 of 2" in capsys.readouterr().out
+    assert not check_function("sq", lambda x: np.ones(5), _ref_square, [np.zeros(2)], hint="h!")
+    out = capsys.readouterr().out
+    assert "shape" in out and "h!" in out
+
+
+def test_check_function_reports_errors_and_not_attempted(capsys):
+    from course_utils.exercises import check_function
+
+    assert not check_function("sq", ..., _ref_square, [1.0])
+    assert "not attempted" in capsys.readouterr().out
+    assert not check_function("sq", 3, _ref_square, [1.0])
+    assert "expected a function" in capsys.readouterr().out
+
+    def broken(x):
+        raise KeyError("oops")
+
+    assert not check_function("sq", broken, _ref_square, [np.zeros(2)])
+    assert "KeyError" in capsys.readouterr().out
+
+
+def test_check_function_inputs_are_copied():
+    from course_utils.exercises import check_function
+
+    def in_place(x):
+        x *= 0
+        return x
+
+    data = np.arange(3.0)
+    check_function("inplace", in_place, _ref_square, [data])
+    assert data.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_check_function_bad_arguments():
+    from course_utils.exercises import check_function
+
+    with pytest.raises(TypeError):
+        check_function("", len, len, [1])
+    with pytest.raises(TypeError):
+        check_function("x", len, "not callable", [1])
+    with pytest.raises(ValueError):
+        check_function("x", len, len, [])
