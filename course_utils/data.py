@@ -4,8 +4,8 @@ Every loader tries, in order:
 
 1. the local Keras cache (``$KERAS_HOME/datasets``, default ``~/.keras/datasets``),
 2. the official download through ``keras.datasets`` (Keras checks the file hash),
-3. a bundled fallback of **real** data shipped in ``data/`` (verified against
-   ``data/MANIFEST.sha256``),
+3. local fallbacks of **real** data: files installed by a Debian package (Fashion-MNIST),
+   then a subset or copy bundled in ``data/`` (verified against ``data/MANIFEST.sha256``),
 
 and prints one line saying which source it used. ``COURSE_OFFLINE=1`` skips step 2.
 Where no real fallback exists the loader raises :class:`DataUnavailableError` with a
@@ -17,10 +17,13 @@ TensorFlow/Keras is imported only when a Keras step actually runs.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import io
 import os
 import socket
+import struct
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,12 +38,14 @@ __all__ = [
     "PHOTOS",
     "data_dir",
     "data_mode",
+    "fashion_mnist_dir",
     "is_offline",
     "keras_cache_dir",
     "load_cifar10",
     "load_fashion_mnist",
     "load_mnist",
     "load_photo",
+    "read_idx",
     "verify_file",
 ]
 
@@ -76,7 +81,8 @@ class Dataset:
     class_names : tuple[str, ...]
         Human-readable name of each label.
     source : str
-        ``"keras-cache"``, ``"download"`` or ``"bundled"``.
+        ``"keras-cache"``, ``"download"``, ``"debian"`` (Debian package files) or
+        ``"bundled"`` (a real subset shipped in ``data/``).
     description : str
         One line saying where the data came from.
     """
@@ -213,13 +219,29 @@ def _bundled_mnist() -> tuple[tuple[np.ndarray, ...], str]:
     return arrays, text
 
 
+class _SourceMissing(Exception):
+    """A local source is not installed on this machine: not an error, try the next one."""
+
+
+@dataclass(frozen=True)
+class _LocalSource:
+    """A local fallback: ``load()`` returns ``((x_train, y_train, x_test, y_test), text)``.
+
+    It raises :class:`_SourceMissing` when the source is absent and
+    :class:`DataIntegrityError` when it is present but unusable.
+    """
+
+    name: str  # becomes Dataset.source, e.g. "debian" or "bundled"
+    load: Callable[[], tuple[tuple[np.ndarray, ...], str]]
+
+
 @dataclass(frozen=True)
 class _KerasSource:
     title: str
     module: str  # name in keras.datasets
     cache_paths: tuple[str, ...]  # relative to keras_cache_dir(); all present = cached
     class_names: tuple[str, ...]
-    fallback: Callable[[], tuple[tuple[np.ndarray, ...], str]] | None
+    fallbacks: tuple[_LocalSource, ...] = ()  # tried in order after cache and download
     no_fallback_hint: str = ""
 
 
@@ -234,6 +256,7 @@ def _load(src: _KerasSource, verbose: bool) -> Dataset:
         steps.append(("download", "official download via keras.datasets"))
     elif not cached:
         attempts.append("download skipped (COURSE_OFFLINE=1)")
+    arrays = None
     for source, text in steps:  # noqa: B007 - text is used after the loop
         try:
             import keras
@@ -249,22 +272,26 @@ def _load(src: _KerasSource, verbose: bool) -> Dataset:
             continue
         arrays = (xtr, ytr.reshape(-1), xte, yte.reshape(-1))
         break
-    else:
-        if src.fallback is None:
+    if arrays is None:
+        for fallback in src.fallbacks:
+            try:
+                arrays, text = fallback.load()
+            except _SourceMissing as err:
+                attempts.append(f"{fallback.name}: {err}")
+                continue
+            except DataIntegrityError as err:
+                attempts.append(f"{fallback.name} fallback is unusable: {err}")
+                continue
+            source = fallback.name
+            break
+        else:
             raise DataUnavailableError(
                 f"{src.title} is not available: {'; '.join(attempts) or 'no source'}. "
-                f"{src.no_fallback_hint}"
+                f"{src.no_fallback_hint}".rstrip()
             )
-        try:
-            arrays, text = src.fallback()
-        except DataIntegrityError as err:
-            raise DataUnavailableError(
-                f"{src.title}: {'; '.join(attempts)}; and the bundled fallback is unusable: {err}"
-            ) from err
-        source = "bundled"
     xtr, ytr, xte, yte = (np.asarray(a) for a in arrays)
     description = f"{src.title}: {text}"
-    if source == "bundled" and attempts:
+    if source not in ("keras-cache", "download") and attempts:
         description += f" [{'; '.join(attempts)}]"
     if verbose:
         print(f"{description} — x_train {xtr.shape}, x_test {xte.shape}")
@@ -274,18 +301,131 @@ def _load(src: _KerasSource, verbose: bool) -> Dataset:
     )  # fmt: skip
 
 
-_MNIST = _KerasSource("MNIST", "mnist", ("mnist.npz",), MNIST_CLASSES, _bundled_mnist)
+# --------------------------------------------------------------------------- Fashion-MNIST files
+
+DEBIAN_FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist"
+FASHION_MNIST_APT = "sudo apt install dataset-fashion-mnist"
+
+
+def fashion_mnist_dir() -> Path:
+    """Folder of the Debian ``dataset-fashion-mnist`` IDX files.
+
+    ``$COURSE_FASHION_MNIST_DIR`` if set, else ``/usr/share/datasets/fashion-mnist``.
+    """
+    return Path(os.environ.get("COURSE_FASHION_MNIST_DIR") or DEBIAN_FASHION_MNIST_DIR)
+
+
+def read_idx(path: str | os.PathLike, ndim: int) -> np.ndarray:
+    """Read a gzipped IDX file of unsigned bytes (the MNIST/Fashion-MNIST format).
+
+    The header is two zero bytes, the type code ``0x08`` (uint8), the number of dimensions,
+    then each dimension as a big-endian uint32; the data follow, row-major.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``*-ubyte.gz`` file.
+    ndim : int
+        Expected number of dimensions (3 for images, 1 for labels).
+
+    Returns
+    -------
+    np.ndarray
+        uint8 array of the shape given in the header (read-only view of the file's bytes).
+
+    Raises
+    ------
+    DataIntegrityError
+        Not gzip, truncated, wrong magic number or a size that disagrees with the header.
+    """
+    path = Path(path)
+    try:
+        with gzip.open(path, "rb") as f:
+            blob = f.read()
+    except (OSError, EOFError, zlib.error) as err:  # BadGzipFile is an OSError
+        raise DataIntegrityError(f"{path.name} is not a complete gzip file ({err})") from err
+    header = 4 + 4 * ndim
+    magic = blob[:4]
+    if len(blob) < header or magic != bytes((0, 0, 0x08, ndim)):
+        raise DataIntegrityError(
+            f"{path.name}: IDX magic number 0x{magic.hex()} is not 0x{bytes((0, 0, 8, ndim)).hex()}"
+            f" (uint8, {ndim} dimensions)"
+        )
+    dims = struct.unpack(f">{ndim}I", blob[4:header])
+    expected = int(np.prod(dims, dtype=np.int64))
+    if len(blob) - header != expected:
+        raise DataIntegrityError(
+            f"{path.name}: {len(blob) - header:,} data bytes but the header {dims} promises "
+            f"{expected:,} (truncated or corrupt)"
+        )
+    return np.frombuffer(blob, dtype=np.uint8, offset=header).reshape(dims)
+
+
+def _read_idx_split(folder: Path, prefix: str) -> tuple[np.ndarray, np.ndarray]:
+    images = read_idx(folder / f"{prefix}-images-idx3-ubyte.gz", 3)
+    labels = read_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", 1)
+    if images.shape[1:] != (28, 28):
+        raise DataIntegrityError(f"{prefix} images are {images.shape[1:]}, expected (28, 28)")
+    if len(images) != len(labels):
+        raise DataIntegrityError(f"{prefix}: {len(images):,} images but {len(labels):,} labels")
+    if len(labels) and labels.max() > 9:
+        raise DataIntegrityError(f"{prefix}: label {labels.max()} outside 0..9")
+    return images, labels
+
+
+_FASHION_IDX_FILES = tuple(
+    f"{split}-{kind}-ubyte.gz"
+    for split in ("train", "t10k")
+    for kind in ("images-idx3", "labels-idx1")
+)
+
+
+def _debian_fashion_mnist() -> tuple[tuple[np.ndarray, ...], str]:
+    folder = fashion_mnist_dir()
+    missing = [f for f in _FASHION_IDX_FILES if not (folder / f).is_file()]
+    if missing:
+        raise _SourceMissing(f"no IDX files in {folder} (install them with `{FASHION_MNIST_APT}`)")
+    xtr, ytr = _read_idx_split(folder, "train")
+    xte, yte = _read_idx_split(folder, "t10k")
+    text = (
+        f"Debian package dataset-fashion-mnist in {folder} "
+        f"({len(xtr):,} train / {len(xte):,} test images)"
+    )
+    return (xtr, ytr, xte, yte), text
+
+
+FASHION_SUBSET = "fashion_mnist_4k.npz"
+
+
+def _bundled_fashion_mnist() -> tuple[tuple[np.ndarray, ...], str]:
+    path = verify_file(FASHION_SUBSET)
+    with np.load(path, allow_pickle=False) as f:
+        arrays = tuple(f[k] for k in ("x_train", "y_train", "x_test", "y_test"))
+    xtr, ytr, xte, yte = arrays
+    if xtr.shape[1:] != (28, 28) or len(xtr) != len(ytr) or len(xte) != len(yte):
+        raise DataIntegrityError(f"data/{FASHION_SUBSET} holds arrays of unexpected shapes")
+    text = (
+        f"bundled real Fashion-MNIST subset data/{FASHION_SUBSET} "
+        f"({len(xtr):,} train / {len(xte):,} test images; `{FASHION_MNIST_APT}` "
+        "gives the full 60,000 / 10,000)"
+    )
+    return arrays, text
+
+
+_MNIST = _KerasSource(
+    "MNIST", "mnist", ("mnist.npz",), MNIST_CLASSES, (_LocalSource("bundled", _bundled_mnist),)
+)
 _FASHION = _KerasSource(
     "Fashion-MNIST", "fashion_mnist",
-    tuple(f"fashion-mnist/{f}" for f in (
-        "train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",
-        "t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")),
-    FASHION_CLASSES, None,
-    "It has no offline copy in this course; use load_mnist() instead, or run once online "
-    "so Keras caches it.",
+    tuple(f"fashion-mnist/{f}" for f in _FASHION_IDX_FILES),
+    FASHION_CLASSES,
+    (_LocalSource("debian", _debian_fashion_mnist),
+     _LocalSource("bundled", _bundled_fashion_mnist)),
+    f"Offline on Debian/Ubuntu, `{FASHION_MNIST_APT}` installs the full data set; "
+    "or run once online so Keras caches it.",
 )  # fmt: skip
 _CIFAR10 = _KerasSource(
-    "CIFAR-10", "cifar10", ("cifar-10-batches-py-target",), CIFAR10_CLASSES, None,
+    "CIFAR-10", "cifar10", ("cifar-10-batches-py-target",), CIFAR10_CLASSES, (),
     "It has no offline copy in this course; run once online so Keras caches it "
     "(about 170 MB), or use the course's generated shapes data set offline.",
 )  # fmt: skip
@@ -306,12 +446,33 @@ def load_mnist(verbose: bool = True) -> Dataset:
 
 
 def load_fashion_mnist(verbose: bool = True) -> Dataset:
-    """Load Fashion-MNIST: ``x_*`` uint8 (N, 28, 28) in 0..255, ``y_*`` uint8 (N,) in 0..9.
+    """Load Fashion-MNIST (Zalando; 10 classes of clothing, see ``.class_names``).
+
+    Sources, in order (the one used is printed and kept in ``.source``):
+
+    1. ``"keras-cache"``: Keras' cached download (``$KERAS_HOME/datasets/fashion-mnist``);
+    2. ``"download"``: ``keras.datasets.fashion_mnist`` (skipped when ``COURSE_OFFLINE=1``);
+    3. ``"debian"``: the four original IDX files installed by the Debian/Ubuntu package
+       ``dataset-fashion-mnist`` in ``/usr/share/datasets/fashion-mnist`` (or
+       ``$COURSE_FASHION_MNIST_DIR``), parsed and checked here (magic numbers, sizes);
+    4. ``"bundled"``: ``data/fashion_mnist_4k.npz``, 3,000 train / 1,000 test real images
+       (300 / 100 per class) drawn from the original train / test files, hash-checked.
+
+    Parameters
+    ----------
+    verbose : bool
+        Print one line saying which source was used.
+
+    Returns
+    -------
+    Dataset
+        ``x_*`` uint8 (N, 28, 28) in 0..255, ``y_*`` uint8 (N,) in 0..9; 60,000 / 10,000
+        images from sources 1–3, 3,000 / 1,000 from the bundled subset.
 
     Raises
     ------
     DataUnavailableError
-        Offline with no Keras cache: the course ships no Fashion-MNIST copy.
+        No source works; the message lists why each failed and gives the apt command.
     """
     return _load(_FASHION, verbose)
 

@@ -1,6 +1,9 @@
-"""Data layer: bundled files with hashes, the cache → download → bundled order, photos."""
+"""Data layer: bundled files with hashes, the cache → download → local fallbacks order, photos."""
 
+import gzip
 import shutil
+import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,7 +24,8 @@ def data_copy(tmp_path, monkeypatch, root):
     """A private copy of data/ that a test may corrupt."""
     copy = tmp_path / "data"
     copy.mkdir()
-    for name in ("MANIFEST.sha256", "mnist_5k.npz"):
+    for name in ["MANIFEST.sha256", *data._read_manifest(root / "data")]:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(root / "data" / name, copy / name)
     monkeypatch.setenv("COURSE_DATA_DIR", str(copy))
     return copy
@@ -55,10 +59,12 @@ def small_mnist():
 
 def test_manifest_lists_every_bundled_file(root):
     listed = set(data._read_manifest(root / "data"))
-    shipped = {p.name for p in (root / "data").iterdir() if p.is_file()} - {
-        "MANIFEST.sha256",
-        "README.md",
-    }
+    folder = root / "data"
+    shipped = {
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.relative_to(folder).parts[0] != "scripts"
+    } - {"MANIFEST.sha256", "README.md"}
     assert listed == shipped
     for name in listed:
         assert data.verify_file(name).is_file()
@@ -159,10 +165,8 @@ def test_corrupt_fallback_raises_clearly(monkeypatch, empty_cache, data_copy):
         data.load_mnist()
 
 
-def test_no_offline_copy_for_fashion_and_cifar(monkeypatch, empty_cache):
+def test_no_offline_copy_for_cifar(monkeypatch, empty_cache):
     monkeypatch.setenv("COURSE_OFFLINE", "1")
-    with pytest.raises(DataUnavailableError, match="Fashion-MNIST is not available"):
-        data.load_fashion_mnist()
     with pytest.raises(DataUnavailableError, match="CIFAR-10 is not available"):
         data.load_cifar10()
 
@@ -220,3 +224,149 @@ def test_photo_bad_input():
         data.load_photo("camera", size=(0, 10))
     with pytest.raises(ValueError, match="size"):
         data.load_photo("camera", size=(10,))
+
+
+# ---------------------------------------------------------------- Fashion-MNIST
+
+DEBIAN_DIR = Path(data.DEBIAN_FASHION_MNIST_DIR)
+
+
+def write_idx(path, array, magic=None, cut=0):
+    """Write ``array`` (uint8) as a gzipped IDX file; ``magic``/``cut`` corrupt it on purpose."""
+    array = np.asarray(array, dtype=np.uint8)
+    header = magic if magic is not None else bytes((0, 0, 8, array.ndim))
+    blob = header + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes()
+    path.write_bytes(gzip.compress(blob[: len(blob) - cut] if cut else blob))
+
+
+@pytest.fixture
+def idx_dir(tmp_path, monkeypatch):
+    """A tiny synthetic Fashion-MNIST in Debian's layout (12 train / 5 test images)."""
+    folder = tmp_path / "fashion-mnist"
+    folder.mkdir()
+    rng = np.random.default_rng(1)
+    for prefix, n in (("train", 12), ("t10k", 5)):
+        write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", rng.integers(0, 256, (n, 28, 28)))
+        write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", np.arange(n) % 10)
+    monkeypatch.setenv("COURSE_FASHION_MNIST_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def no_debian(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_FASHION_MNIST_DIR", str(tmp_path / "not-installed"))
+
+
+def test_read_idx_parses_header_and_data(tmp_path):
+    x = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    write_idx(tmp_path / "x.gz", x)
+    assert np.array_equal(data.read_idx(tmp_path / "x.gz", 3), x)
+
+
+@pytest.mark.parametrize(
+    "corruption, message",
+    [
+        ({"magic": b"\x00\x00\x08\x01"}, "magic number"),  # labels magic on an image file
+        ({"magic": b"\x00\x00\x0d\x03"}, "magic number"),  # float32 type code
+        ({"cut": 100}, "truncated or corrupt"),  # data shorter than the header promises
+    ],
+)
+def test_read_idx_refuses_bad_files(tmp_path, corruption, message):
+    write_idx(tmp_path / "x.gz", np.zeros((3, 28, 28)), **corruption)
+    with pytest.raises(DataIntegrityError, match=message):
+        data.read_idx(tmp_path / "x.gz", 3)
+
+
+def test_read_idx_refuses_truncated_gzip_and_non_gzip(tmp_path):
+    write_idx(tmp_path / "x.gz", np.zeros((3, 28, 28)))
+    blob = (tmp_path / "x.gz").read_bytes()
+    (tmp_path / "x.gz").write_bytes(blob[: len(blob) // 2])
+    with pytest.raises(DataIntegrityError, match="gzip"):
+        data.read_idx(tmp_path / "x.gz", 3)
+    (tmp_path / "x.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(DataIntegrityError, match="gzip"):
+        data.read_idx(tmp_path / "x.gz", 3)
+
+
+def test_fashion_debian_dir_override(monkeypatch, empty_cache, idx_dir, capsys):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    calls = fake_keras_loader(monkeypatch, "fashion_mnist", error=AssertionError("network"))
+    ds = data.load_fashion_mnist()
+    assert calls == [] and ds.source == "debian"
+    assert ds.x_train.shape == (12, 28, 28) and ds.x_test.shape == (5, 28, 28)
+    assert ds.y_train.tolist() == [i % 10 for i in range(12)]
+    assert ds.x_train.dtype == np.uint8 and ds.x_train.flags.writeable
+    assert ds.class_names[0] == "T-shirt/top" and len(ds.class_names) == 10
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "dataset-fashion-mnist" in out and "Downloading" not in out
+
+
+def test_fashion_download_failure_falls_back_to_debian(monkeypatch, empty_cache, idx_dir, capsys):
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    calls = fake_keras_loader(monkeypatch, "fashion_mnist", error=OSError("no network"))
+    ds = data.load_fashion_mnist()
+    assert calls == [1] and ds.source == "debian"
+    assert "download failed: no network" in capsys.readouterr().out
+
+
+def test_fashion_cache_comes_first(monkeypatch, empty_cache, idx_dir):
+    for f in data._FASHION_IDX_FILES:
+        (empty_cache / "fashion-mnist").mkdir(parents=True, exist_ok=True)
+        (empty_cache / "fashion-mnist" / f).write_bytes(b"cached")
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    calls = fake_keras_loader(monkeypatch, "fashion_mnist", result=small_mnist())
+    ds = data.load_fashion_mnist(verbose=False)
+    assert calls == [1] and ds.source == "keras-cache" and len(ds.x_train) == 15
+
+
+def test_fashion_bundled_when_debian_missing(monkeypatch, empty_cache, no_debian, capsys):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    ds = data.load_fashion_mnist()
+    assert ds.source == "bundled"
+    assert ds.x_train.shape == (3000, 28, 28) and ds.x_test.shape == (1000, 28, 28)
+    assert np.bincount(ds.y_train).tolist() == [300] * 10
+    assert np.bincount(ds.y_test).tolist() == [100] * 10
+    assert ds.x_train.dtype == np.uint8 and ds.x_train.max() == 255
+    out = capsys.readouterr().out
+    assert "bundled" in out and "apt install dataset-fashion-mnist" in out
+
+
+def test_fashion_corrupt_debian_falls_back_to_bundled(monkeypatch, empty_cache, idx_dir, capsys):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    write_idx(idx_dir / "t10k-labels-idx1-ubyte.gz", np.zeros(4))  # 5 images, 4 labels
+    ds = data.load_fashion_mnist()
+    assert ds.source == "bundled"
+    assert "debian fallback is unusable: t10k: 5 images but 4 labels" in capsys.readouterr().out
+
+
+def test_fashion_all_sources_fail(monkeypatch, empty_cache, no_debian, data_copy):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    blob = bytearray((data_copy / data.FASHION_SUBSET).read_bytes())
+    blob[-100] ^= 0xFF
+    (data_copy / data.FASHION_SUBSET).write_bytes(bytes(blob))
+    with pytest.raises(DataUnavailableError) as info:
+        data.load_fashion_mnist()
+    message = str(info.value)
+    assert "Fashion-MNIST is not available" in message
+    assert "bundled fallback is unusable" in message and "corrupt or truncated" in message
+    assert "sudo apt install dataset-fashion-mnist" in message
+
+
+@pytest.mark.skipif(
+    not all((DEBIAN_DIR / f).is_file() for f in data._FASHION_IDX_FILES),
+    reason="Debian package not installed (apt install dataset-fashion-mnist)",
+)
+def test_fashion_full_debian_set(monkeypatch, empty_cache):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    monkeypatch.delenv("COURSE_FASHION_MNIST_DIR", raising=False)
+    ds = data.load_fashion_mnist(verbose=False)
+    assert ds.source == "debian"
+    assert ds.x_train.shape == (60000, 28, 28) and ds.x_test.shape == (10000, 28, 28)
+    assert np.bincount(ds.y_train).tolist() == [6000] * 10
+    assert np.bincount(ds.y_test).tolist() == [1000] * 10
+    # the first training labels of the original file (ankle boot, T-shirt, T-shirt, dress, ...)
+    assert ds.y_train[:10].tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
+    # the bundled subset is drawn from these very images
+    sub = data._bundled_fashion_mnist()[0]
+    train = {bytes(x) for x in ds.x_train}
+    assert all(bytes(x) in train for x in sub[0][:50])
