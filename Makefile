@@ -27,17 +27,17 @@ help:
 	@echo "make clean  - remove .venv, caches and build output"
 
 # Idempotent: reinstalls only when the dependency files change.
-$(STAMP): pyproject.toml requirements/constraints.txt
+$(STAMP): pyproject.toml requirements/constraints.txt tools/jupyterlab-overrides.json
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python >= 3.10 needed (3.11 recommended)"'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade "pip>=24"
 	$(PIP) install -q -c requirements/constraints.txt -e ".[$(EXTRAS)]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name nn-images \
 	    --display-name "Python 3 (nn-images course)" > /dev/null
-	@# RISE's default theme fetches web fonts; the plain white theme works offline.
+	@# RISE's default theme fetches web fonts; the plain white theme works offline. No
+	@# "get notified about Jupyter news?" pop-up and no update check (both would go online).
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
-	@echo '{"jupyterlab-rise:plugin": {"theme": "white"}}' \
-	    > $(VENV)/share/jupyter/lab/settings/overrides.json
+	@cp tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
 setup: $(STAMP)

@@ -75,3 +75,12 @@ def test_readme_first_screen_has_the_two_commands(root):
 def test_ci_runs_the_readme_test_command(root):
     ci = (root / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def test_licences_are_declared(root):
+    assert "MIT License" in (root / "LICENSE").read_text()
+    assert _pyproject(root)["license"] == "MIT"
+    content = (root / "LICENSE-CONTENT.md").read_text()
+    assert "CC BY 4.0" in content and "creativecommons.org/licenses/by/4.0" in content
+    readme = (root / "README.md").read_text()
+    assert "LICENSE-CONTENT.md" in readme and "CC BY 4.0" in readme

@@ -44,6 +44,16 @@ def test_make_lab_serves_notebooks(root, tmp_path):
         assert "00_getting_started.ipynb" in names
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}") as response:
             assert response.status == 200 and b"JupyterLab" in response.read()
+        # The settings `make setup` writes: no Jupyter-news pop-up, RISE's offline theme.
+        for plugin, key, value in (
+            ("@jupyterlab/apputils-extension:notification", "fetchNews", "false"),
+            ("@jupyterlab/apputils-extension:notification", "checkForUpdates", False),
+            ("jupyterlab-rise:plugin", "theme", "white"),
+        ):
+            settings_url = f"http://127.0.0.1:{port}/lab/api/settings/{plugin}?token={token}"
+            with urllib.request.urlopen(settings_url, timeout=10) as response:
+                schema = json.load(response)["schema"]  # overrides replace the schema defaults
+            assert schema["properties"][key]["default"] == value, (plugin, key)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
