@@ -28,6 +28,7 @@ def show_images(
     cmap: str = "gray",
     size: float = 1.2,
     title: str | None = None,
+    row_labels: Sequence[str] | None = None,
 ):
     """Show a batch of images in a grid.
 
@@ -45,6 +46,8 @@ def show_images(
         Inches per image.
     title : str, optional
         Figure title.
+    row_labels : sequence of str, optional
+        One caption per row, written to the left of the row.
 
     Returns
     -------
@@ -60,6 +63,8 @@ def show_images(
     n = len(arr)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
+    if row_labels is not None and len(row_labels) != nrows:
+        raise ValueError(f"got {nrows} rows but {len(row_labels)} row labels")
     caption_space = 0.3 if labels is not None else 0.0
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(ncols * size, nrows * (size + caption_space)), squeeze=False
@@ -70,6 +75,9 @@ def show_images(
             ax.imshow(arr[i], cmap=cmap if arr.ndim == 3 else None)
             if labels is not None:
                 ax.set_title(str(labels[i]), fontsize=9)
+    for row, text in enumerate(row_labels or ()):
+        axes[row, 0].text(-0.1, 0.5, str(text), transform=axes[row, 0].transAxes, ha="right",
+                          va="center", fontsize=10)  # fmt: skip
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -250,7 +258,8 @@ def show_misclassified(
     Returns
     -------
     matplotlib.figure.Figure
-        ``fig.indices`` holds the indices shown, worst first.
+        ``fig.indices`` holds the indices shown, worst first. Captions give true → predicted
+        class and the probability of the true class (the sort key) or the loss.
     """
     import matplotlib.pyplot as plt
 
@@ -269,19 +278,28 @@ def show_misclassified(
         return fig
     captions = []
     for i in idx:
-        extra = f"\np={s[i, yp[i]]:.2f}" if s.ndim == 2 else f"\nloss {s[i]:.2f}"
+        extra = f"\np(true) {s[i, yt[i]]:.3f}" if s.ndim == 2 else f"\nloss {s[i]:.2f}"
         captions.append(f"{class_names[yt[i]]}→{class_names[yp[i]]}{extra}")
     fig = show_images(arr[idx], labels=captions, ncols=ncols, size=size)
     for ax in fig.axes:
-        ax.title.set_fontsize(8)
-    fig.suptitle("worst mistakes: true → predicted", fontsize=10)
+        ax.title.set_fontsize(9)
+    key = ("probability given to the true class, lowest first" if s.ndim == 2
+           else "loss, highest first")  # fmt: skip
+    fig.suptitle(f"the {len(idx)} worst mistakes (caption: true → predicted), sorted by the {key}",
+                 fontsize=11)  # fmt: skip
     fig.tight_layout()
     fig.indices = idx
     return fig
 
 
 def show_filters(
-    kernel_weights: Any, ncols: int = 8, channel: int | None = None, size: float = 0.9
+    kernel_weights: Any,
+    ncols: int = 8,
+    channel: int | None = None,
+    size: float = 0.9,
+    scaling: str = "symmetric",
+    title: str | None = None,
+    labels: Sequence[str] | None = None,
 ):
     """Show convolution filters as small images, one per output channel.
 
@@ -292,15 +310,25 @@ def show_filters(
     ncols : int
         Filters per row.
     channel : int, optional
-        Show only this input channel (grayscale). By default C_in == 1 is shown in grayscale,
-        C_in == 3 as RGB; other C_in need ``channel``.
+        Show only this input channel (one colour map). By default C_in == 1 is shown with a
+        colour map, C_in == 3 as RGB; other C_in need ``channel``.
     size : float
         Inches per filter.
+    scaling : {"symmetric", "each"}
+        ``"symmetric"`` (default): one colour scale for all filters, from -m to +m with
+        m = max |w|, so zero is always the middle (white in the red-blue map, grey in RGB) and
+        the sign and relative strength of the weights show; a colour bar gives the scale for
+        single-channel filters. ``"each"``: every filter stretched to its own min..max
+        (shows each filter's pattern, hides sign and strength).
+    title : str, optional
+        Figure title.
+    labels : sequence of str, optional
+        One caption per filter.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Each filter is min-max scaled on its own; mid-grey is not necessarily zero.
+        ``fig.limit`` is m (``"symmetric"``) or None (``"each"``).
     """
     import matplotlib.pyplot as plt
 
@@ -309,7 +337,11 @@ def show_filters(
         raise ValueError(f"kernel_weights must have shape (kh, kw, C_in, C_out), got {w.shape}")
     if not isinstance(ncols, int) or ncols <= 0:
         raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    if scaling not in ("symmetric", "each"):
+        raise ValueError(f"scaling must be 'symmetric' or 'each', got {scaling!r}")
     c_in, c_out = w.shape[2], w.shape[3]
+    if labels is not None and len(labels) != c_out:
+        raise ValueError(f"got {c_out} filters but {len(labels)} labels")
     if channel is not None:
         if not isinstance(channel, int) or not 0 <= channel < c_in:
             raise ValueError(f"channel must be an integer in 0..{c_in - 1}, got {channel!r}")
@@ -317,18 +349,41 @@ def show_filters(
     elif c_in not in (1, 3):
         raise ValueError(f"{c_in} input channels: pick one with channel=0..{c_in - 1}")
     tiles = np.moveaxis(w, 3, 0)  # (C_out, kh, kw, C)
-    lo = tiles.min(axis=(1, 2, 3), keepdims=True)
-    hi = tiles.max(axis=(1, 2, 3), keepdims=True)
-    tiles = (tiles - lo) / np.where(hi > lo, hi - lo, 1.0)
+    gray = tiles.shape[-1] == 1
+    limit = None
+    if scaling == "symmetric":
+        limit = float(np.abs(tiles).max()) or 1.0
+        if not gray:
+            tiles = np.clip(0.5 + 0.5 * tiles / limit, 0, 1)  # zero -> mid-grey
+    else:
+        lo = tiles.min(axis=(1, 2, 3), keepdims=True)
+        hi = tiles.max(axis=(1, 2, 3), keepdims=True)
+        tiles = (tiles - lo) / np.where(hi > lo, hi - lo, 1.0)
     ncols = min(ncols, c_out)
     nrows = int(np.ceil(c_out / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size), squeeze=False)
+    caption = 0.25 if labels is not None else 0.0
+    bar = 0.6 if gray and limit is not None else 0.0
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size + bar, nrows * (size + caption)),
+                             squeeze=False)  # fmt: skip
+    shown = None
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < c_out:
-            tile = tiles[i, :, :, 0] if tiles.shape[-1] == 1 else tiles[i]
-            ax.imshow(tile, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+            if gray and limit is not None:
+                shown = ax.imshow(tiles[i, :, :, 0], cmap="RdBu_r", vmin=-limit, vmax=limit,
+                                  interpolation="nearest")  # fmt: skip
+            elif gray:
+                ax.imshow(tiles[i, :, :, 0], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+            else:
+                ax.imshow(tiles[i], interpolation="nearest")
+            if labels is not None:
+                ax.set_title(str(labels[i]), fontsize=9)
+    if title:
+        fig.suptitle(title, fontsize=11)
     fig.tight_layout()
+    if shown is not None:
+        fig.colorbar(shown, ax=axes.ravel().tolist(), fraction=0.04, pad=0.02, label="weight")
+    fig.limit = limit
     return fig
 
 

@@ -123,17 +123,24 @@ def test_show_misclassified_bad_input():
 def test_show_filters_grayscale_and_rgb(c_in):
     w = np.random.default_rng(0).normal(size=(5, 5, c_in, 6))
     fig = plotting.show_filters(w, ncols=4)
-    assert len(fig.axes) == 8  # 2 rows x 4
+    assert len(fig.axes) == 8 + (c_in == 1)  # 2 rows x 4 (+ a colour bar for one channel)
     assert len(fig.axes[0].images) == 1 and len(fig.axes[7].images) == 0
     shown = fig.axes[0].images[0].get_array()
     assert shown.shape == ((5, 5) if c_in == 1 else (5, 5, 3))
-    assert shown.min() == 0 and shown.max() == 1  # each filter is min-max scaled
+    assert fig.limit == pytest.approx(np.abs(w).max())  # one symmetric scale for all filters
+    if c_in == 1:
+        assert fig.axes[0].images[0].get_clim() == (-fig.limit, fig.limit)
+    else:  # RGB: zero weight is mid-grey, the largest |w| reaches 0 or 1
+        assert np.allclose(shown, 0.5 + 0.5 * w[:, :, :, 0] / fig.limit)
+    fig = plotting.show_filters(w, ncols=4, scaling="each")
+    shown = fig.axes[0].images[0].get_array()
+    assert shown.min() == 0 and shown.max() == 1 and fig.limit is None  # min-max per filter
 
 
 def test_show_filters_channel_and_bad_input():
     w = np.zeros((3, 3, 16, 4))
     fig = plotting.show_filters(w, channel=2)  # constant filters do not divide by zero
-    assert len(fig.axes) == 4
+    assert len(fig.axes) == 5  # 4 filters + colour bar
     with pytest.raises(ValueError):
         plotting.show_filters(w)  # 16 input channels need channel=
     with pytest.raises(ValueError):
@@ -142,6 +149,33 @@ def test_show_filters_channel_and_bad_input():
         plotting.show_filters(np.zeros((3, 3, 1)))
     with pytest.raises(ValueError):
         plotting.show_filters(np.zeros((3, 3, 1, 2)), ncols=0)
+    with pytest.raises(ValueError):
+        plotting.show_filters(np.zeros((3, 3, 1, 2)), scaling="minmax")
+    with pytest.raises(ValueError):
+        plotting.show_filters(np.zeros((3, 3, 1, 2)), labels=["only one"])
+
+
+def test_show_filters_labels_and_title():
+    w = np.random.default_rng(1).normal(size=(3, 3, 1, 2))
+    fig = plotting.show_filters(w, labels=["a", "b"], title="two filters")
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["a", "b"]
+    assert fig._suptitle.get_text() == "two filters"
+
+
+def test_show_images_row_labels():
+    fig = plotting.show_images(np.zeros((4, 8, 8)), ncols=2, row_labels=["first", "second"])
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert texts == ["first", "second"]
+    with pytest.raises(ValueError):
+        plotting.show_images(np.zeros((4, 8, 8)), ncols=2, row_labels=["one"])
+
+
+def test_show_misclassified_says_what_is_sorted():
+    probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
+    fig = plotting.show_misclassified(np.zeros((3, 8, 8)), [1, 0, 1], [0, 1, 0], probs, ["a", "b"])
+    assert list(fig.indices) == [0, 1, 2]  # p(true) 0.1, 0.2, 0.4: lowest first
+    assert "sorted by the probability given to the true class" in fig._suptitle.get_text()
+    assert fig.axes[0].get_title() == "b→a\np(true) 0.100"
 
 
 # ------------------------------------------------------------------ feature maps
