@@ -35,7 +35,9 @@ __all__ = [
     "DataIntegrityError",
     "DataUnavailableError",
     "Dataset",
+    "PAINTINGS",
     "PHOTOS",
+    "Painting",
     "data_dir",
     "data_mode",
     "fashion_mnist_dir",
@@ -44,6 +46,7 @@ __all__ = [
     "load_cifar10",
     "load_fashion_mnist",
     "load_mnist",
+    "load_painting",
     "load_photo",
     "read_idx",
     "verify_file",
@@ -571,3 +574,189 @@ def load_photo(name: str, gray: bool = False, size: tuple[int, int] | None = Non
 
         img = resize(img, size, anti_aliasing=True).astype(np.float32)
     return np.clip(img, 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- paintings
+
+
+@dataclass(frozen=True)
+class Painting:
+    """A public-domain painting that :func:`load_painting` can load.
+
+    Attributes
+    ----------
+    title, artist, year : str
+        What the painting is.
+    url : str or None
+        The original on Wikimedia Commons (a ``Special:FilePath`` link that redirects to a
+        1,024-px rendering of the Commons file), downloaded by ``keras.utils.get_file`` when
+        online; ``None`` when the course knows no Commons file name it could confirm.
+    reproduction : str
+        Provenance and licence of the bundled copy ``data/paintings/<name>.jpg``.
+    """
+
+    title: str
+    artist: str
+    year: str
+    url: str | None
+    reproduction: str = (
+        "WebMuseum scan (Nicolas Pioch) from GCompris' 'paintings' jigsaw (Debian package "
+        "gcompris-qt-data), reassembled by data/scripts/make_paintings.py; GPL-3.0-or-later"
+    )
+    licence: str = "artwork in the public domain"
+
+
+_COMMONS = "https://commons.wikimedia.org/wiki/Special:FilePath/{}?width=1024"
+
+PAINTINGS: dict[str, Painting] = {
+    "great_wave": Painting(
+        "The Great Wave off Kanagawa", "Katsushika Hokusai", "c. 1831",
+        _COMMONS.format("Tsunami_by_hokusai_19th_century.jpg"),
+    ),
+    "composition_viii": Painting(
+        "Composition VIII", "Wassily Kandinsky", "1923",
+        _COMMONS.format(
+            "Vassily_Kandinsky%2C_1923_-_Composition_8%2C_huile_sur_toile%2C_140_cm_x_201_cm"
+            "%2C_Mus%C3%A9e_Guggenheim%2C_New_York.jpg"
+        ),
+    ),
+    "village_street_auvers": Painting(
+        "Village Street in Auvers", "Vincent van Gogh", "1890", None,
+    ),
+    "mona_lisa": Painting(
+        "Mona Lisa", "Leonardo da Vinci", "c. 1503-1519",
+        _COMMONS.format("Mona_Lisa%2C_by_Leonardo_da_Vinci%2C_from_C2RMF_retouched.jpg"),
+    ),
+}  # fmt: skip
+"""Paintings known to :func:`load_painting`, by name.
+
+The Commons file names were not checked from this machine (it has no network): if one has
+moved, the download fails and the loader uses the bundled reproduction, saying so.
+"""
+
+
+@contextlib.contextmanager
+def _polite_user_agent():
+    """Send a descriptive User-Agent while Keras downloads (Wikimedia refuses anonymous ones)."""
+    import urllib.request
+
+    previous = urllib.request._opener  # noqa: SLF001 - restored below
+    opener = urllib.request.build_opener()
+    opener.addheaders = [("User-Agent", "course-utils/1.0 (neural networks course; Keras)")]
+    urllib.request.install_opener(opener)
+    try:
+        yield
+    finally:
+        urllib.request._opener = previous  # noqa: SLF001
+
+
+def _read_rgb(path: Path) -> np.ndarray:
+    """Decode an image file to uint8 (H, W, 3); DataIntegrityError if it is not an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            return np.asarray(img.convert("RGB"))
+    except (OSError, UnidentifiedImageError, SyntaxError) as err:
+        raise DataIntegrityError(f"{path.name} is not a readable image ({err})") from err
+
+
+def _check_size(size: object) -> None:
+    if size is None:
+        return
+    if isinstance(size, bool) or not isinstance(size, int | np.integer):
+        raise TypeError(f"size must be an int (the longer side in pixels) or None, got {size!r}")
+    if size <= 0:
+        raise ValueError(f"size must be a positive number of pixels, got {size}")
+
+
+def load_painting(name: str, size: int | None = None, verbose: bool = True) -> np.ndarray:
+    """Load a real painting as an RGB image (see :data:`PAINTINGS` for the names).
+
+    Sources, in order (one printed line says which was used):
+
+    1. the Keras cache ``$KERAS_HOME/datasets/paintings/<name>.jpg`` (an earlier download);
+    2. the original from Wikimedia Commons via ``keras.utils.get_file`` (skipped when
+       ``COURSE_OFFLINE=1`` or when the painting has no ``url``). The Commons files have no
+       published hash the course could pin, so the download is checked by decoding it only;
+    3. the bundled reproduction ``data/paintings/<name>.jpg`` (at most 512 px on the longer
+       side, reassembled from GCompris' jigsaw pieces; SHA-256 checked against the manifest).
+
+    Parameters
+    ----------
+    name : str
+        ``"great_wave"`` (Hokusai), ``"composition_viii"`` (Kandinsky),
+        ``"village_street_auvers"`` (van Gogh) or ``"mona_lisa"`` (Leonardo).
+    size : int, optional
+        Resize so that the longer side has ``size`` pixels, keeping the aspect ratio
+        (Pillow LANCZOS; sizes above the source's are upsampled). ``None``: as stored.
+    verbose : bool
+        Print one line saying which source was used.
+
+    Returns
+    -------
+    np.ndarray
+        uint8 (H, W, 3) in 0..255.
+
+    Raises
+    ------
+    TypeError
+        ``name`` not a string or ``size`` not an int.
+    ValueError
+        Unknown name or ``size`` <= 0.
+    DataUnavailableError
+        No source works (the message says why each failed).
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"painting name must be a string, got {type(name).__name__}")
+    if name not in PAINTINGS:
+        raise ValueError(f"unknown painting {name!r}; choose one of {', '.join(PAINTINGS)}")
+    _check_size(size)
+    info = PAINTINGS[name]
+    cached = keras_cache_dir() / "paintings" / f"{name}.jpg"
+    attempts: list[str] = []
+    image = None
+    if cached.is_file():
+        try:
+            image, text = _read_rgb(cached), f"Keras cache {cached}"
+        except DataIntegrityError as err:
+            attempts.append(f"keras-cache failed: {err}")
+    if image is None and info.url is None:
+        attempts.append("no online original known")
+    elif image is None and is_offline():
+        attempts.append("download skipped (COURSE_OFFLINE=1)")
+    elif image is None:
+        try:
+            import keras
+
+            sink = io.StringIO()
+            hush = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(sink)
+            with hush, _polite_user_agent():
+                path = keras.utils.get_file(
+                    f"{name}.jpg", origin=info.url, cache_dir=str(keras_cache_dir()),
+                    cache_subdir="paintings", force_download=cached.exists(),
+                )  # fmt: skip
+            image, text = _read_rgb(Path(path)), f"downloaded {info.url}"
+        except Exception as err:  # noqa: BLE001 - any failure means: try the bundled copy
+            attempts.append(f"download failed: {str(err).rsplit(' -- ', 1)[-1][:80]}")
+    if image is None:
+        try:
+            image = _read_rgb(verify_file(f"paintings/{name}.jpg"))
+        except DataIntegrityError as err:
+            raise DataUnavailableError(
+                f"painting {name!r} is not available: {'; '.join(attempts)}; and the bundled "
+                f"copy is unusable: {err}"
+            ) from err
+        text = f"bundled reproduction data/paintings/{name}.jpg"
+        if attempts:
+            text += f" [{'; '.join(attempts)}]"
+    if size is not None and max(image.shape[:2]) != size:
+        from PIL import Image
+
+        h, w = image.shape[:2]
+        scale = size / max(h, w)
+        new = (max(1, round(w * scale)), max(1, round(h * scale)))
+        image = np.asarray(Image.fromarray(image).resize(new, Image.Resampling.LANCZOS))
+    if verbose:
+        print(f"{info.artist}, {info.title} ({info.year}): {text} — {image.shape}")
+    return np.array(image, dtype=np.uint8)  # a writable copy

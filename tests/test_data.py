@@ -370,3 +370,136 @@ def test_fashion_full_debian_set(monkeypatch, empty_cache):
     sub = data._bundled_fashion_mnist()[0]
     train = {bytes(x) for x in ds.x_train}
     assert all(bytes(x) in train for x in sub[0][:50])
+
+
+# ---------------------------------------------------------------- paintings
+
+
+def save_jpeg(path, shape=(30, 40, 3), value=128):
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.full(shape, value, np.uint8)).save(path)
+    return path
+
+
+def test_painting_catalogue():
+    assert {"great_wave", "composition_viii", "village_street_auvers", "mona_lisa"} <= set(
+        data.PAINTINGS
+    )
+    for info in data.PAINTINGS.values():
+        assert info.title and info.artist and info.year
+        assert "public domain" in info.licence and "GPL-3.0-or-later" in info.reproduction
+        assert info.url is None or info.url.startswith("https://commons.wikimedia.org/")
+    assert data.PAINTINGS["great_wave"].artist == "Katsushika Hokusai"
+
+
+@pytest.mark.parametrize("name", sorted(data.PAINTINGS))
+def test_every_painting_loads_offline(monkeypatch, empty_cache, name, capsys):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    img = data.load_painting(name)
+    assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[-1] == 3
+    assert 300 <= max(img.shape[:2]) <= 512 and img.flags.writeable
+    assert img.std() > 30  # a picture, not a flat fill
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and f"data/paintings/{name}.jpg" in out
+    assert data.verify_file(f"paintings/{name}.jpg").is_file()
+
+
+def test_painting_content_is_plausible(monkeypatch, empty_cache):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    wave = data.load_painting("great_wave", verbose=False).astype(int)
+    assert wave.shape[1] > wave.shape[0]  # landscape
+    assert ((wave[..., 2] - wave[..., 0]) > 30).mean() > 0.1  # the blues of the wave (14 %)
+    mona = data.load_painting("mona_lisa", verbose=False)
+    assert mona.shape[0] > mona.shape[1] and mona.mean() < 90  # dark portrait (60)
+
+
+def test_painting_size(monkeypatch, empty_cache):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    full = data.load_painting("great_wave", verbose=False)
+    small = data.load_painting("great_wave", size=100, verbose=False)
+    assert max(small.shape[:2]) == 100 and small.dtype == np.uint8
+    assert abs(small.shape[0] / small.shape[1] - full.shape[0] / full.shape[1]) < 0.01
+    tall = data.load_painting("mona_lisa", size=64, verbose=False)
+    assert tall.shape[0] == 64 and tall.shape[1] < 64
+    assert max(data.load_painting("mona_lisa", size=700, verbose=False).shape[:2]) == 700
+
+
+def test_painting_bad_input():
+    with pytest.raises(ValueError, match="unknown painting"):
+        data.load_painting("starry_night")
+    with pytest.raises(TypeError, match="string"):
+        data.load_painting(3)
+    for size in (2.5, "224", True, (224, 224)):
+        with pytest.raises(TypeError, match="size"):
+            data.load_painting("great_wave", size=size)
+    for size in (0, -5):
+        with pytest.raises(ValueError, match="size"):
+            data.load_painting("great_wave", size=size)
+
+
+def test_painting_corrupt_bundled_refused(monkeypatch, empty_cache, data_copy):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    path = data_copy / "paintings" / "mona_lisa.jpg"
+    blob = path.read_bytes()
+    path.write_bytes(blob[: len(blob) // 2])
+    with pytest.raises(DataUnavailableError, match="corrupt or truncated"):
+        data.load_painting("mona_lisa")
+
+
+def test_painting_cache_first(monkeypatch, empty_cache, capsys):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    save_jpeg(empty_cache / "paintings" / "great_wave.jpg", value=77)
+    img = data.load_painting("great_wave")
+    assert img.shape == (30, 40, 3) and abs(int(img.mean()) - 77) <= 2
+    assert "Keras cache" in capsys.readouterr().out
+
+
+def test_painting_corrupt_cache_falls_back(monkeypatch, empty_cache, capsys):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    (empty_cache / "paintings").mkdir(parents=True)
+    (empty_cache / "paintings" / "great_wave.jpg").write_bytes(b"not a jpeg")
+    img = data.load_painting("great_wave")
+    assert max(img.shape[:2]) == 512
+    out = capsys.readouterr().out
+    assert "keras-cache failed" in out and "bundled" in out
+
+
+def test_painting_download(monkeypatch, empty_cache, capsys):
+    import urllib.request
+
+    import keras
+
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    seen = {}
+
+    def get_file(fname, origin, cache_dir, cache_subdir, force_download):
+        print("Downloading data from", origin)
+        seen["origin"] = origin
+        seen["agent"] = dict(urllib.request._opener.addheaders)["User-Agent"]
+        return str(save_jpeg(Path(cache_dir) / cache_subdir / fname, value=200))
+
+    monkeypatch.setattr(keras.utils, "get_file", get_file)
+    before = urllib.request._opener
+    img = data.load_painting("mona_lisa", size=20, verbose=False)
+    assert urllib.request._opener is before  # the User-Agent opener is removed again
+    assert seen["origin"] == data.PAINTINGS["mona_lisa"].url
+    assert "course-utils" in seen["agent"]
+    assert max(img.shape[:2]) == 20 and img.min() >= 195
+    assert capsys.readouterr().out == ""  # verbose=False hushes Keras's own line too
+
+
+def test_painting_download_failure_falls_back(monkeypatch, empty_cache, capsys):
+    import keras
+
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+
+    def get_file(*args, **kwargs):
+        raise Exception("URL fetch failure on https://x: 403 -- Forbidden")
+
+    monkeypatch.setattr(keras.utils, "get_file", get_file)
+    img = data.load_painting("composition_viii")
+    assert max(img.shape[:2]) == 512
+    out = capsys.readouterr().out
+    assert "download failed: Forbidden" in out and "bundled reproduction" in out
