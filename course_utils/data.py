@@ -38,6 +38,7 @@ __all__ = [
     "PAINTINGS",
     "PHOTOS",
     "Painting",
+    "available",
     "data_dir",
     "data_mode",
     "fashion_mnist_dir",
@@ -236,6 +237,8 @@ class _LocalSource:
 
     name: str  # becomes Dataset.source, e.g. "debian" or "bundled"
     load: Callable[[], tuple[tuple[np.ndarray, ...], str]]
+    present: Callable[[], bool]  # cheap check for available()
+    label: str  # what available() reports, e.g. "Debian package (60,000 / 10,000)"
 
 
 @dataclass(frozen=True)
@@ -415,15 +418,37 @@ def _bundled_fashion_mnist() -> tuple[tuple[np.ndarray, ...], str]:
     return arrays, text
 
 
+def _bundled_ok(name: str) -> bool:
+    try:
+        verify_file(name)
+    except DataIntegrityError:
+        return False
+    return True
+
+
 _MNIST = _KerasSource(
-    "MNIST", "mnist", ("mnist.npz",), MNIST_CLASSES, (_LocalSource("bundled", _bundled_mnist),)
+    "MNIST",
+    "mnist",
+    ("mnist.npz",),
+    MNIST_CLASSES,
+    (
+        _LocalSource(
+            "bundled",
+            _bundled_mnist,
+            lambda: _bundled_ok("mnist_5k.npz"),
+            "bundled real subset (4,000 / 1,000)",
+        ),
+    ),
 )
 _FASHION = _KerasSource(
     "Fashion-MNIST", "fashion_mnist",
     tuple(f"fashion-mnist/{f}" for f in _FASHION_IDX_FILES),
     FASHION_CLASSES,
-    (_LocalSource("debian", _debian_fashion_mnist),
-     _LocalSource("bundled", _bundled_fashion_mnist)),
+    (_LocalSource("debian", _debian_fashion_mnist,
+                  lambda: all((fashion_mnist_dir() / f).is_file() for f in _FASHION_IDX_FILES),
+                  "Debian package dataset-fashion-mnist (60,000 / 10,000)"),
+     _LocalSource("bundled", _bundled_fashion_mnist, lambda: _bundled_ok(FASHION_SUBSET),
+                  "bundled real subset (3,000 / 1,000)")),
     f"Offline on Debian/Ubuntu, `{FASHION_MNIST_APT}` installs the full data set; "
     "or run once online so Keras caches it.",
 )  # fmt: skip
@@ -760,3 +785,40 @@ def load_painting(name: str, size: int | None = None, verbose: bool = True) -> n
     if verbose:
         print(f"{info.artist}, {info.title} ({info.year}): {text} — {image.shape}")
     return np.array(image, dtype=np.uint8)  # a writable copy
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def available() -> dict[str, str]:
+    """What this machine offers: data set or painting -> the source a loader would use now.
+
+    Returns
+    -------
+    dict[str, str]
+        e.g. ``{"MNIST": "bundled real subset (4,000 / 1,000)", "Fashion-MNIST": "Debian
+        package dataset-fashion-mnist (60,000 / 10,000)", "CIFAR-10": "not available offline",
+        "painting great_wave": "bundled reproduction (<= 512 px)", ...}``. ``"Keras cache"`` when
+        cached, ``"download on first use"`` when online. Nothing is loaded or downloaded.
+    """
+    online = data_mode() == "online"
+    out = {}
+    for src in (_MNIST, _FASHION, _CIFAR10):
+        if all((keras_cache_dir() / p).exists() for p in src.cache_paths):
+            out[src.title] = "Keras cache"
+        elif online:
+            out[src.title] = "download on first use"
+        else:
+            local = next((f.label for f in src.fallbacks if f.present()), None)
+            out[src.title] = local or "not available offline"
+    for name, info in PAINTINGS.items():
+        if (keras_cache_dir() / "paintings" / f"{name}.jpg").is_file():
+            status = "Keras cache"
+        elif online and info.url:
+            status = "download on first use"
+        elif _bundled_ok(f"paintings/{name}.jpg"):
+            status = "bundled reproduction (<= 512 px)"
+        else:
+            status = "missing"
+        out[f"painting {name}"] = status
+    return out

@@ -503,3 +503,25 @@ def test_painting_download_failure_falls_back(monkeypatch, empty_cache, capsys):
     assert max(img.shape[:2]) == 512
     out = capsys.readouterr().out
     assert "download failed: Forbidden" in out and "bundled reproduction" in out
+
+
+def test_available_offline(monkeypatch, empty_cache, no_debian):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    got = data.available()
+    assert got["MNIST"].startswith("bundled") and got["Fashion-MNIST"].startswith("bundled")
+    assert got["CIFAR-10"] == "not available offline"
+    assert all(got[f"painting {n}"].startswith("bundled") for n in data.PAINTINGS)
+
+
+def test_available_cache_debian_online(monkeypatch, empty_cache, idx_dir):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    (empty_cache / "mnist.npz").parent.mkdir(parents=True)
+    (empty_cache / "mnist.npz").write_bytes(b"x")
+    got = data.available()
+    assert got["MNIST"] == "Keras cache" and got["Fashion-MNIST"].startswith("Debian package")
+    monkeypatch.delenv("COURSE_OFFLINE")
+    monkeypatch.setattr(data, "_network_reachable", lambda: True)
+    got = data.available()
+    assert got["CIFAR-10"] == "download on first use"
+    assert got["painting great_wave"] == "download on first use"
+    assert got["painting village_street_auvers"].startswith("bundled")  # no online original
