@@ -3,7 +3,8 @@
 - :func:`imbalanced_indices` — keep all images but a rare class, cut to a given share.
 - :func:`per_class_report` — recall, precision and support per class (scikit-learn).
 - :func:`pr_curve` — precision–recall curve and its area (average precision) for one class.
-- :func:`class_weights` — "balanced" weights n / (K · n_k) for ``model.fit(class_weight=...)``.
+- :func:`class_weights`, :func:`class_weight_vector` — "balanced" weights n / (K · n_k), for
+  ``model.fit(class_weight=...)``.
 - :func:`oversample_indices` — resample every class (with replacement) up to the largest one.
 - :func:`prior_bias` — the output-layer bias that makes an untrained network predict the class
   frequencies (log priors), instead of starting at a uniform guess.
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "class_weight_vector",
     "class_weights",
     "group_error_rates",
     "imbalanced_indices",
@@ -166,8 +168,8 @@ def pr_curve(is_positive: Any, scores: Any) -> tuple[np.ndarray, np.ndarray, flo
     return precision, recall, float(average_precision_score(pos, s))
 
 
-def class_weights(y: Any, n_classes: int | None = None) -> dict[int, float]:
-    """"Balanced" class weights n / (K · n_k), as ``model.fit(class_weight=...)`` expects.
+def class_weight_vector(y: Any, n_classes: int | None = None) -> np.ndarray:
+    """Balanced class weights n / (K · n_k) as an array: entry k is class k's weight.
 
     Every class then contributes the same total weight to the loss. A class with no example
     gets weight 0.
@@ -181,15 +183,25 @@ def class_weights(y: Any, n_classes: int | None = None) -> dict[int, float]:
 
     Returns
     -------
-    dict[int, float]
-        Class → weight.
+    np.ndarray of float64, shape (K,)
     """
     y = _labels(y)
     k = _n_classes(y, n_classes)
-    counts = np.bincount(y, minlength=k)
-    return {
-        int(c): (float(len(y) / (k * counts[c])) if counts[c] else 0.0) for c in range(k)
-    }
+    counts = np.bincount(y, minlength=k).astype(np.float64)
+    return np.divide(len(y), k * counts, out=np.zeros(k), where=counts > 0)
+
+
+def class_weights(y: Any, n_classes: int | None = None) -> dict[int, float]:
+    """Balanced class weights as the dict ``model.fit(class_weight=...)`` expects.
+
+    See :func:`class_weight_vector` (same values; scikit-learn calls this "balanced").
+
+    Returns
+    -------
+    dict[int, float]
+        Class → weight.
+    """
+    return {c: float(w) for c, w in enumerate(class_weight_vector(y, n_classes))}
 
 
 def oversample_indices(y: Any, seed: int = 0) -> np.ndarray:

@@ -69,6 +69,7 @@ def test_class_weights_balance_the_loss():
     assert w == pytest.approx({0: 100 / 180, 1: 100 / 20})
     assert w[0] * 90 == pytest.approx(w[1] * 10)
     assert imbalance.class_weights(y, n_classes=3)[2] == 0.0
+    np.testing.assert_allclose(imbalance.class_weight_vector(y, 3), [100 / 270, 100 / 30, 0.0])
     from sklearn.utils.class_weight import compute_class_weight
 
     ref = compute_class_weight("balanced", classes=np.array([0, 1]), y=y)
