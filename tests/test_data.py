@@ -525,3 +525,15 @@ def test_available_cache_debian_online(monkeypatch, empty_cache, idx_dir):
     assert got["CIFAR-10"] == "download on first use"
     assert got["painting great_wave"] == "download on first use"
     assert got["painting village_street_auvers"].startswith("bundled")  # no online original
+
+
+def test_fashion_whole_chain_cache_and_download_fail(monkeypatch, empty_cache, idx_dir, capsys):
+    monkeypatch.delenv("COURSE_OFFLINE", raising=False)
+    for f in data._FASHION_IDX_FILES:  # a (corrupt) cache is present
+        (empty_cache / "fashion-mnist").mkdir(parents=True, exist_ok=True)
+        (empty_cache / "fashion-mnist" / f).write_bytes(b"truncated")
+    calls = fake_keras_loader(monkeypatch, "fashion_mnist", error=OSError("bad file"))
+    ds = data.load_fashion_mnist()
+    assert calls == [1, 1] and ds.source == "debian"  # cache tried, then download, then Debian
+    out = capsys.readouterr().out
+    assert "keras-cache failed: bad file" in out and "download failed: bad file" in out
