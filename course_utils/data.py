@@ -1,4 +1,4 @@
-"""Data sets and sample photos, online or offline.
+"""Data sets, sample photos and paintings, online or offline.
 
 Every loader tries, in order:
 
@@ -11,6 +11,8 @@ and prints one line saying which source it used. ``COURSE_OFFLINE=1`` skips step
 Where no real fallback exists the loader raises :class:`DataUnavailableError` with a
 message that says what to do; it never invents data silently.
 
+:func:`load_painting` follows the same order (Keras cache, Wikimedia Commons download, the
+reproductions bundled in ``data/paintings/``); :func:`available` lists what this machine has.
 TensorFlow/Keras is imported only when a Keras step actually runs.
 """
 
