@@ -998,7 +998,7 @@ def classify(images, top: int = 5, model: keras.Model | None = None) -> list[lis
     size = model.input_shape[1] or 224
     x = prepare_images(images, size=int(size))
     probs = np.concatenate(
-        [np.asarray(model(x[i : i + 32], training=False)) for i in range(0, len(x), 32)]
+        [np.asarray(model.predict_on_batch(x[i : i + 32])) for i in range(0, len(x), 32)]
     )
     if probs.ndim != 2 or probs.shape[1] != 1000:
         raise ValueError(f"model must output (N, 1000) ImageNet probabilities, got {probs.shape}")
