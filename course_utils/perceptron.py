@@ -20,14 +20,17 @@ __all__ = [
     "Step",
     "boundary_points",
     "describe_step",
+    "first_clean_epoch",
     "format_trace",
     "gate",
     "hardlim",
     "plot_boundary",
     "plot_state",
     "plot_step",
+    "rule_update",
     "threshold_unit",
     "truth_table",
+    "xor_network",
 ]
 
 #: The four binary input pairs, shape (4, 2), in truth-table order.
@@ -344,6 +347,71 @@ class Perceptron:
         return threshold_unit(x, self.w_, self.b_)
 
 
+def rule_update(w, b: float, p, t: int) -> tuple[np.ndarray, float]:
+    """One application of the perceptron rule (the reference for notebook 01's exercise).
+
+    Parameters
+    ----------
+    w : array-like, shape (d,)
+        Current weights.
+    b : float
+        Current bias.
+    p : array-like, shape (d,)
+        The presented input.
+    t : int
+        Its target, 0 or 1.
+
+    Returns
+    -------
+    (w_new, b_new) : tuple[np.ndarray, float]
+        float64 weights of shape (d,) and the new bias.
+    """
+    w = _as_weights(w)
+    p = _as_inputs(np.atleast_2d(p), len(w), "p")[0]
+    t = int(_as_targets([t], 1)[0])
+    e = t - int(hardlim(p @ w + _as_bias(b)))
+    return w + e * p, float(b) + e
+
+
+def first_clean_epoch(x, t, max_epochs: int = 100) -> int | None:
+    """The first epoch without a mistake for a perceptron with bias, starting at zero weights
+    and presenting the examples in their given order; ``None`` if none within ``max_epochs``.
+
+    Parameters
+    ----------
+    x : array-like, shape (N, d)
+    t : array-like of 0/1, shape (N,)
+    max_epochs : int
+        Passes allowed (>= 1).
+
+    Returns
+    -------
+    int or None
+        1-based epoch number.
+    """
+    if not isinstance(max_epochs, int) or isinstance(max_epochs, bool) or max_epochs < 1:
+        raise ValueError(f"max_epochs must be a positive integer, got {max_epochs!r}")
+    return Perceptron().fit(x, t, epochs=max_epochs).converged_epoch_
+
+
+def xor_network(x) -> np.ndarray:
+    """XOR of two binary inputs computed by two layers of threshold units (hidden: OR, NAND).
+
+    Parameters
+    ----------
+    x : array-like, shape (N, 2)
+        Inputs (0/1 for the logic interpretation; any reals are accepted).
+
+    Returns
+    -------
+    np.ndarray
+        int64 outputs 0/1, shape (N,).
+    """
+    x = _as_inputs(x, 2)
+    hidden = np.column_stack([gate("OR", x), gate("NAND", x)])
+    return gate("AND", hidden)
+
+
 def format_trace(steps: list[Step], digits: int = 1) -> str:
     """Format perceptron steps as a text table (one row per step).
 
@@ -536,6 +604,8 @@ def plot_state(
         )
     ax.axhline(0, color="0.85", lw=0.8, zorder=0)
     ax.axvline(0, color="0.85", lw=0.8, zorder=0)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
     if title:
         ax.set_title(title, fontsize=10)
     return ax

@@ -2,7 +2,8 @@
 decision-boundary plots.
 
 :func:`make_data` draws the four classic point clouds, :func:`build_mlp` turns the
-choices a widget offers (hidden layers, units, activation, L2) into a compiled Keras model,
+choices a widget offers (hidden layers, units, activation, L2) into a compiled Keras model
+(trained with ``model.fit`` on :func:`endless_batches`),
 :func:`decision_grid` evaluates any classifier on a grid and :func:`plot_decision_boundary`
 draws it. :func:`explore` wires these together for an ``ipywidgets.interact`` cell.
 TensorFlow is imported only inside :func:`build_mlp` / :func:`explore`.
@@ -23,11 +24,14 @@ __all__ = [
     "make_data",
     "plot_decision_boundary",
     "train_steps",
+    "accuracy",
+    "endless_batches",
 ]
 
 DATASETS: tuple[str, ...] = ("blobs", "circles", "xor", "spiral")
 HIDDEN_ACTIVATIONS: tuple[str, ...] = ("relu", "tanh", "sigmoid", "linear")
-#: Gradient steps Keras runs per call into TensorFlow (see :func:`train_steps`).
+#: Gradient steps Keras runs per call into TensorFlow (``compile(steps_per_execution=...)``):
+#: on tiny models, one Python round trip per step would cost more than the step itself.
 STEPS_PER_CALL = 25
 
 
@@ -159,6 +163,68 @@ def build_mlp(
     return model
 
 
+def endless_batches(x, y, batch_size: int = 32, seed: int = 0):
+    """A ``tf.data`` pipeline that shuffles the points and repeats them forever, in mini-batches.
+
+    Toy data sets have a few hundred points, so one "epoch" is only a handful of gradient
+    steps and Keras' per-epoch bookkeeping would dominate. With an endless data set,
+    ``model.fit(endless_batches(x, y), steps_per_epoch=S, epochs=E)`` runs exactly ``S * E``
+    gradient steps. The whole pipeline is three ``tf.data`` calls::
+
+        tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).repeat().batch(32)
+
+    Parameters
+    ----------
+    x : array-like, shape (N, d)
+        Inputs (fed as float32).
+    y : array-like, shape (N,)
+        Targets (fed as float32, e.g. 0/1 labels for binary cross-entropy).
+    batch_size : int
+        Examples per gradient step.
+    seed : int
+        Shuffle seed (the order changes every pass, deterministically).
+
+    Returns
+    -------
+    tf.data.Dataset
+        Infinite; yields ``(x_batch, y_batch)`` of shapes (batch_size, d) and (batch_size,).
+    """
+    import tensorflow as tf
+
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    x = np.asarray(x, dtype=np.float32)
+    y = np.asarray(y, dtype=np.float32)
+    if x.ndim != 2 or y.ndim != 1 or len(x) != len(y) or len(x) == 0:
+        raise ValueError(f"need x of shape (N, d) and y of shape (N,), got {x.shape} and {y.shape}")
+    ds = tf.data.Dataset.from_tensor_slices((x, y))
+    return ds.shuffle(len(x), seed=seed).repeat().batch(batch_size)
+
+
+def accuracy(model, x, y) -> float:
+    """Fraction of points a binary playground model classifies correctly (threshold 0.5).
+
+    Parameters
+    ----------
+    model : callable
+        Maps float32 points (N, d) to probabilities of class 1, shape (N,) or (N, 1)
+        (a Keras model is called directly: fast, no progress output).
+    x : array-like, shape (N, d)
+    y : array-like of 0/1, shape (N,)
+
+    Returns
+    -------
+    float
+        In [0, 1].
+    """
+    x = np.asarray(x, dtype=np.float32)
+    y = np.asarray(y)
+    if y.shape != (len(x),):
+        raise ValueError(f"need one label per point: x {x.shape}, y {y.shape}")
+    p = np.asarray(model(x)).reshape(len(x))
+    return float(np.mean((p > 0.5) == (y == 1)))
+
+
 def train_steps(model, x, y, steps: int, batch_size: int = 32, seed: int = 0) -> dict[str, float]:
     """Train a compiled model for ``steps`` mini-batch updates, cycling over the data.
 
@@ -253,6 +319,7 @@ def plot_decision_boundary(
     title: str = "",
     resolution: int = 100,
     threshold: float = 0.5,
+    colorbar: bool = False,
 ):
     """Shade a classifier's scores over the plane, draw its 0.5 contour and the data.
 
@@ -266,6 +333,8 @@ def plot_decision_boundary(
     title : str
     threshold : float
         The score drawn as the decision boundary.
+    colorbar : bool
+        Add a colour bar labelled "output (probability of class 1)".
 
     Returns
     -------
@@ -279,16 +348,19 @@ def plot_decision_boundary(
     xx, yy, scores = decision_grid(predict, x, resolution)
     if ax is None:
         _, ax = plt.subplots(figsize=(3.6, 3.6))
-    ax.contourf(
+    filled = ax.contourf(
         xx, yy, scores, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.6, vmin=0, vmax=1
     )
+    if colorbar:
+        ax.figure.colorbar(filled, ax=ax, label="output (probability of class 1)", shrink=0.8)
     if scores.min() < threshold < scores.max():
         ax.contour(xx, yy, scores, levels=[threshold], colors="k", linewidths=1.2)
     x = np.asarray(x)
-    ax.scatter(*x[y == 0].T, s=12, c="tab:red", edgecolors="w", linewidths=0.4)
-    ax.scatter(*x[y == 1].T, s=12, c="tab:blue", edgecolors="w", linewidths=0.4)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    size = 70 if len(x) <= 20 else 12  # a few points (XOR's four corners) must stay visible
+    ax.scatter(*x[y == 0].T, s=size, c="tab:red", edgecolors="w", linewidths=0.6)
+    ax.scatter(*x[y == 1].T, s=size, c="tab:blue", edgecolors="w", linewidths=0.6)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
     ax.set_aspect("equal")
     if title:
         ax.set_title(title, fontsize=10)
@@ -317,7 +389,8 @@ def explore(
     hidden_layers, units, activation, l2
         Passed to :func:`build_mlp`.
     steps : int
-        Gradient steps on mini-batches of 32 (see :func:`train_steps`).
+        Gradient steps on mini-batches of 32 (rounded up to a multiple of
+        :data:`STEPS_PER_CALL`; see :func:`endless_batches`).
     n, noise, seed
         Passed to :func:`make_data`.
 
@@ -328,13 +401,18 @@ def explore(
     """
     x, y = make_data(dataset, n=n, noise=noise, seed=seed)
     model = build_mlp(hidden_layers, units, activation, l2, seed=seed)
-    train_steps(model, x, y, steps, seed=seed)
+    if not isinstance(steps, int) or isinstance(steps, bool) or steps <= 0:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    steps = -(-steps // STEPS_PER_CALL) * STEPS_PER_CALL
+    model.fit(
+        endless_batches(x, y, seed=seed), steps_per_epoch=steps, epochs=1, shuffle=False, verbose=0
+    )
     predict = lambda p: model(p, training=False).numpy()  # noqa: E731 - direct call: fast, no logs
-    accuracy = float(np.mean((predict(x)[:, 0] > 0.5) == y))
+    acc = accuracy(predict, x, y)
     ax = plot_decision_boundary(
         predict,
         x,
         y,
-        title=f"{dataset}: {hidden_layers}x{units} {activation}, L2 {l2:g}, acc {accuracy:.0%}",
+        title=f"{dataset}: {hidden_layers}x{units} {activation}, L2 {l2:g}, acc {acc:.0%}",
     )
-    return model, accuracy, ax.figure
+    return model, acc, ax.figure

@@ -158,3 +158,36 @@ def test_plot_step_draws_old_and_new_boundaries():
     assert len(ax.lines) == 1 + 2
     with pytest.raises(TypeError):
         pc.plot_step(SLIDES_P, SLIDES_T, None)
+
+
+def test_rule_update_matches_the_perceptron_and_hardlim_zero():
+    w, b = pc.rule_update([0.0, 0.0], 0.0, [2.0, -1.0], 0)  # n = 0 -> a = 1, e = -1
+    assert w.tolist() == [-2.0, 1.0] and b == -1.0
+    model = pc.Perceptron(w_init=[1.0, -0.8]).fit(np.zeros((1, 2)), [1], epochs=0)
+    step = model.update([1.0, 2.0], 1)
+    w, b = pc.rule_update([1.0, -0.8], 0.0, [1.0, 2.0], 1)
+    assert np.allclose(w, step.w_after) and b == step.b_after
+    w, b = pc.rule_update([1.0, 1.0], 0.5, [1.0, 1.0], 1)  # correct: unchanged
+    assert w.tolist() == [1.0, 1.0] and b == 0.5
+    with pytest.raises(ValueError, match="features"):
+        pc.rule_update([1.0, 1.0], 0.0, [1.0, 2.0, 3.0], 1)
+    with pytest.raises(ValueError, match="targets"):
+        pc.rule_update([1.0, 1.0], 0.0, [1.0, 2.0], 2)
+    with pytest.raises(TypeError, match="bias"):
+        pc.rule_update([1.0, 1.0], "0", [1.0, 2.0], 1)
+
+
+def test_first_clean_epoch():
+    assert pc.first_clean_epoch(pc.LOGIC_INPUTS, pc.GATES["AND"]) == 6
+    assert pc.first_clean_epoch(pc.LOGIC_INPUTS, pc.GATES["XOR"], max_epochs=20) is None
+    assert pc.first_clean_epoch(pc.LOGIC_INPUTS, pc.GATES["OR"]) == (
+        pc.Perceptron().fit(pc.LOGIC_INPUTS, pc.GATES["OR"]).converged_epoch_
+    )
+    with pytest.raises(ValueError, match="max_epochs"):
+        pc.first_clean_epoch(pc.LOGIC_INPUTS, pc.GATES["AND"], max_epochs=0)
+
+
+def test_xor_network():
+    assert pc.xor_network(pc.LOGIC_INPUTS).tolist() == pc.GATES["XOR"].tolist()
+    with pytest.raises(ValueError):
+        pc.xor_network(np.zeros((4, 3)))

@@ -62,6 +62,9 @@ def test_plot_decision_boundary():
     x, y = pg.make_data("blobs", n=40)
     ax = pg.plot_decision_boundary(lambda p: 1 / (1 + np.exp(-4 * p.sum(axis=1))), x, y, title="t")
     assert ax.get_title() == "t" and len(ax.collections) >= 3
+    assert ax.get_xlabel() and ax.get_ylabel()  # axes are labelled
+    ax2 = pg.plot_decision_boundary(lambda p: p[:, 0] > 0, x, y, colorbar=True)
+    assert len(ax2.figure.axes) == 2  # the plot and its colour bar
     with pytest.raises(ValueError, match="0/1"):
         pg.plot_decision_boundary(lambda p: p[:, 0], x, y + 1)
 
@@ -92,6 +95,32 @@ def test_build_mlp_bad_inputs(kwargs, match):
         pg.build_mlp(**kwargs)
 
 
+def test_fit_on_endless_batches_learns_blobs():
+    x, y = pg.make_data("blobs", n=100, noise=0.0)
+    model = pg.build_mlp(hidden_layers=0, learning_rate=0.1)
+    history = model.fit(pg.endless_batches(x, y), steps_per_epoch=50, shuffle=False, verbose=0)
+    assert "loss" in history.history and pg.accuracy(model, x, y) > 0.9
+
+
+def test_endless_batches_shapes_repeat_and_bad_inputs():
+    x, y = pg.make_data("xor", n=10)
+    batches = list(pg.endless_batches(x, y, batch_size=4).take(5))  # 20 > 10 points: repeats
+    assert [tuple(b[0].shape) for b in batches] == [(4, 2)] * 5
+    assert all(b[1].dtype.name == "float32" for b in batches)
+    with pytest.raises(ValueError, match="batch_size"):
+        pg.endless_batches(x, y, batch_size=0)
+    with pytest.raises(ValueError, match="shape"):
+        pg.endless_batches(x, y[:5])
+
+
+def test_accuracy():
+    x = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]], np.float32)
+    assert pg.accuracy(lambda p: p[:, :1] / 2, x, [0, 0, 1]) == 1.0  # 0, 0.5 (not > 0.5), 1
+    assert pg.accuracy(lambda p: p[:, 0] / 2, x, [1, 1, 1]) == 1 / 3
+    with pytest.raises(ValueError, match="one label per point"):
+        pg.accuracy(lambda p: p[:, 0], x, [0, 1])
+
+
 def test_train_steps_fits_blobs_and_validates():
     x, y = pg.make_data("blobs", n=100, noise=0.0)
     model = pg.build_mlp(hidden_layers=0, learning_rate=0.1)
@@ -111,3 +140,5 @@ def test_explore_returns_model_accuracy_and_figure():
     assert "blobs" in fig.axes[0].get_title()
     with pytest.raises(ValueError, match="unknown data set"):
         pg.explore("moons")
+    with pytest.raises(ValueError, match="steps"):
+        pg.explore("blobs", steps=0)
