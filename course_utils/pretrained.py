@@ -34,7 +34,6 @@ import json
 import os
 import pickle
 import struct
-import sys
 import tempfile
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -424,6 +423,9 @@ def _rebuild_tensor(storage, storage_offset, size, stride, requires_grad=False, 
         last = storage_offset - 1
     if last >= storage.numel:
         raise UnsafePickleError("tensor view reaches past the end of its storage")
+    if int(np.prod(size, dtype=np.float64)) > max(storage.numel, 1):
+        # overlapping views (stride 0) could make a tiny file allocate huge arrays
+        raise UnsafePickleError("tensor has more elements than its storage")
     return _TensorRef(storage, int(storage_offset), tuple(size), tuple(stride))
 
 
@@ -499,7 +501,7 @@ def load_torch_state_dict(path: str | os.PathLike) -> dict[str, np.ndarray]:
     """
     path = Path(path)
     with path.open("rb") as f:
-        if zipfile_magic(f):
+        if _zipfile_magic(f):
             raise ValueError(
                 f"{path.name} is a zip-format torch file; only the legacy format is read"
             )
@@ -550,7 +552,7 @@ def load_torch_state_dict(path: str | os.PathLike) -> dict[str, np.ndarray]:
     return out
 
 
-def zipfile_magic(f) -> bool:
+def _zipfile_magic(f) -> bool:
     """True if the open binary file starts like a zip archive (rewinds to the start)."""
     pos = f.tell()
     head = f.read(4)
@@ -691,6 +693,7 @@ def _write_lite0_cache(path: Path, arrays: dict[str, list[np.ndarray]]) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as tmp:
             np.savez(tmp, **flat)
+        os.chmod(tmp.name, 0o644)  # NamedTemporaryFile creates 0600
         digest = _sha256(Path(tmp.name))
         os.replace(tmp.name, path)
         path.with_name(path.name + ".sha256").write_text(f"{digest}  {path.name}\n")
@@ -1050,6 +1053,6 @@ def available() -> dict[str, str]:
     return out
 
 
-if __name__ == "__main__":  # pragma: no cover - quick manual check
-    for k, v in available().items():
-        print(f"{k}: {v}", file=sys.stdout)
+if __name__ == "__main__":  # pragma: no cover - python -m course_utils.pretrained
+    for _name, _status in available().items():
+        print(f"{_name}: {_status}")

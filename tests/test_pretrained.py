@@ -451,6 +451,11 @@ def test_storage_types_cannot_be_called_and_views_are_bounded(fake_torch, tmp_pa
     write_legacy(path, state, {"1": np.zeros(4, np.float32)})
     with pytest.raises(UnsafePickleError, match="past the end"):
         P.load_torch_state_dict(path)
+    # stride 0: a 4-element storage viewed as 10^12 elements would exhaust memory
+    state = OrderedDict(t=_Tensor("1", fake_torch.FloatStorage, 4, 0, (10**6, 10**6), (0, 0)))
+    write_legacy(path, state, {"1": np.zeros(4, np.float32)})
+    with pytest.raises(UnsafePickleError, match="more elements"):
+        P.load_torch_state_dict(path)
 
 
 def test_truncated_and_foreign_files(fake_torch, tmp_path):
