@@ -22,7 +22,7 @@ TensorFlow/Keras is imported only inside the functions that need it.
 >>> import course_utils as cu
 >>> preds = cu.pretrained.classify(cu.data.load_photo("coffee"))   # doctest: +SKIP
 >>> preds[0][0]                                                      # doctest: +SKIP
-Prediction(index=967, name='espresso', probability=0.95...)
+Prediction(index=967, name='espresso', probability=0.94...)
 """
 
 from __future__ import annotations

@@ -191,6 +191,7 @@ def test_online_vgg16_asks_keras_for_imagenet_weights(online, capsys):
     assert calls[-1][:2] == ("VGG16", "imagenet")
     assert "ImageNet weights (downloaded, hash-checked by Keras)" in capsys.readouterr().out
     assert P.vgg19(input_shape=(64, 64, 3), verbose=False).weights_source == "imagenet"
+    assert P.available()["VGG19 ImageNet classifier (Keras)"] == "download on first use"
 
 
 def test_online_download_failure_falls_back_to_hed(online, capsys):
