@@ -576,3 +576,471 @@ def _itemsize(dtype: Any) -> int:
     import numpy as np
 
     return np.dtype(str(getattr(dtype, "name", dtype))).itemsize
+
+
+# =========================================================================== ResNet (notebook 07)
+# Residual networks (He et al. 2015): CIFAR-style 6n+2 nets and ImageNet-style ResNet-18/34/50,
+# their "plain" counterparts (same layers, no shortcuts) and a checker for the notebook's
+# residual-block exercise. Owned by notebook 07; other builders live above.
+
+RESNET_IMAGENET_STAGES: dict[int, tuple[str, tuple[int, ...]]] = {
+    18: ("basic", (2, 2, 2, 2)),
+    34: ("basic", (3, 4, 6, 3)),
+    50: ("bottleneck", (3, 4, 6, 3)),
+    101: ("bottleneck", (3, 4, 23, 3)),
+    152: ("bottleneck", (3, 8, 36, 3)),
+}
+"""ImageNet ResNets of the paper's Table 1: depth -> (block kind, blocks per stage)."""
+
+_RESNET_STYLES = ("cifar", "imagenet")
+_SHORTCUTS = ("projection", "zeropad")
+
+
+def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def _bn(layers, name: str, zero_gamma: bool = False):
+    # Keras' default momentum 0.99 needs hundreds of steps before the running statistics used
+    # at test time settle; 0.9 suits the course's short runs (as in the other builders).
+    return layers.BatchNormalization(
+        momentum=0.9, epsilon=1e-5, name=name, gamma_initializer="zeros" if zero_gamma else "ones"
+    )
+
+
+def residual_block(
+    x: Any,
+    filters: int,
+    stride: int = 1,
+    *,
+    bottleneck: bool = False,
+    plain: bool = False,
+    use_batchnorm: bool = True,
+    shortcut: str = "projection",
+    zero_init: bool = False,
+    conv_bias: bool | None = None,
+    name: str = "block",
+):
+    """Apply one residual block to the Keras tensor ``x`` (functional API).
+
+    Basic block (ResNet-18/34, CIFAR nets): ``3x3 conv(stride) → BN → ReLU → 3x3 conv → BN``,
+    then ``+ shortcut(x)`` and a ReLU. Bottleneck block (ResNet-50+): ``1x1 conv(stride) → BN →
+    ReLU → 3x3 conv → BN → ReLU → 1x1 conv (4·filters) → BN``, ``+ shortcut(x)``, ReLU; the stride
+    sits on the first 1x1 convolution as in the paper and Keras' ``ResNet50``. The shortcut is the
+    identity when input and output shapes agree, otherwise a 1x1 convolution with the block's
+    stride followed by BN (the paper's option B) or, with ``shortcut="zeropad"``, a strided
+    identity padded with zero channels (option A, no parameters; the paper's CIFAR nets).
+
+    Parameters
+    ----------
+    x : KerasTensor
+        Input of shape (N, H, W, C_in).
+    filters : int
+        Output channels of a basic block; width of a bottleneck's 3x3 conv (its output has
+        ``4 * filters`` channels).
+    stride : int
+        1, or 2 to halve H and W.
+    bottleneck : bool
+        Bottleneck instead of basic block.
+    plain : bool
+        Leave out the shortcut (the "plain" network of the degradation experiment).
+    use_batchnorm : bool
+        Batch normalisation after every convolution (if False, convolutions get biases).
+    shortcut : str
+        ``"projection"`` or ``"zeropad"``: what the shortcut does when shapes change.
+    zero_init : bool
+        Initialise the residual branch's last BN scale (gamma) — or, without BN, its last
+        convolution kernel — to zero, so that the block starts as the identity (Goyal et al. 2017).
+    conv_bias : bool, optional
+        Biases in the convolutions; default: only without batch normalisation. Keras'
+        ``ResNet50`` has them (``True``) although BN makes them redundant.
+    name : str
+        Prefix of the layer names: ``{name}_conv1``, ``{name}_bn1``, ``{name}_relu1``, …,
+        ``{name}_shortcut_conv``, ``{name}_add``, ``{name}_out`` (the block's output).
+
+    Returns
+    -------
+    KerasTensor
+        Shape (N, ceil(H/stride), ceil(W/stride), C_out) with C_out = ``filters`` (basic) or
+        ``4 * filters`` (bottleneck).
+    """
+    import keras
+    from keras import layers
+
+    filters = _positive_int("filters", filters)
+    if stride not in (1, 2):
+        raise ValueError(f"stride must be 1 or 2, got {stride!r}")
+    _check_choice("shortcut", shortcut, _SHORTCUTS)
+    if not isinstance(name, str) or not name:
+        raise ValueError("name must be a non-empty string")
+    if not hasattr(x, "shape") or len(x.shape) != 4:
+        raise TypeError("x must be a Keras tensor of shape (N, H, W, C)")
+    bias = (not use_batchnorm) if conv_bias is None else bool(conv_bias)
+    out_channels = 4 * filters if bottleneck else filters
+    if bottleneck:
+        convs = [(filters, 1, stride), (filters, 3, 1), (out_channels, 1, 1)]
+    else:
+        convs = [(filters, 3, stride), (filters, 3, 1)]
+    y = x
+    for i, (f, k, s) in enumerate(convs, start=1):
+        last = i == len(convs)
+        zero_kernel = zero_init and last and not use_batchnorm
+        y = layers.Conv2D(
+            f, k, strides=s, padding="same", use_bias=bias, kernel_initializer="zeros"
+            if zero_kernel else "he_normal", name=f"{name}_conv{i}",
+        )(y)  # fmt: skip
+        if use_batchnorm:
+            y = _bn(layers, f"{name}_bn{i}", zero_gamma=zero_init and last)(y)
+        if not last:
+            y = layers.Activation("relu", name=f"{name}_relu{i}")(y)
+    if not plain:
+        in_channels = int(x.shape[-1])
+        if stride == 1 and in_channels == out_channels:
+            short = x
+        elif shortcut == "projection":
+            short = layers.Conv2D(
+                out_channels, 1, strides=stride, use_bias=bias, kernel_initializer="he_normal",
+                name=f"{name}_shortcut_conv",
+            )(x)  # fmt: skip
+            if use_batchnorm:
+                short = _bn(layers, f"{name}_shortcut_bn")(short)
+        else:
+            if out_channels < in_channels:
+                raise ValueError("shortcut='zeropad' cannot reduce the number of channels")
+            extra = out_channels - in_channels
+            short = x
+            if stride == 2:
+                short = layers.Lambda(lambda t: t[:, ::2, ::2, :], name=f"{name}_shortcut_sub")(
+                    short
+                )
+            short = layers.Lambda(
+                lambda t, e=extra: keras.ops.pad(t, [[0, 0], [0, 0], [0, 0], [e // 2, e - e // 2]]),
+                name=f"{name}_shortcut_pad",
+            )(short)  # fmt: skip
+        y = layers.Add(name=f"{name}_add")([y, short])
+    return layers.Activation("relu", name=f"{name}_out")(y)
+
+
+def resnet(
+    depth: int = 20,
+    input_shape: tuple[int, int, int] | None = None,
+    num_classes: int | None = None,
+    *,
+    style: str | None = None,
+    width: int | None = None,
+    plain: bool = False,
+    use_batchnorm: bool = True,
+    shortcut: str = "projection",
+    zero_init: bool = False,
+    conv_bias: bool | None = None,
+    name: str | None = None,
+):
+    """A residual network (He et al. 2015) or its plain counterpart, as a Keras functional model.
+
+    ``style="cifar"`` (default for depths 6n+2 other than 50): the paper's CIFAR-10 nets.
+    A 3x3 conv with ``width`` filters, then three stages of n basic blocks with ``width``,
+    ``2·width``, ``4·width`` filters (feature maps 32, 16, 8 for 32x32 input; the first block of
+    stages 2 and 3 has stride 2), global average pooling and a softmax layer: 6n + 2 weighted
+    layers. ResNet-20/32/44/56/110 are n = 3/5/7/9/18.
+
+    ``style="imagenet"`` (default for 18, 34, 50, 101, 152): a 7x7/2 conv with 64 filters,
+    3x3/2 max pooling, four stages (64, 128, 256, 512 filters; basic blocks for 18/34,
+    bottleneck blocks with 4x wider output for 50+, see :data:`RESNET_IMAGENET_STAGES`),
+    global average pooling and a 1000-way softmax.
+
+    Parameters
+    ----------
+    depth : int
+        Number of weighted layers (convolutions + the dense layer, shortcuts not counted).
+    input_shape : (height, width, channels), optional
+        Default (32, 32, 3) for CIFAR style, (224, 224, 3) for ImageNet style.
+    num_classes : int, optional
+        Default 10 (CIFAR style) or 1000 (ImageNet style).
+    style : str, optional
+        ``"cifar"`` or ``"imagenet"``; chosen from ``depth`` when omitted.
+    width : int, optional
+        Filters of the first stage (default 16 for CIFAR style, 64 for ImageNet style).
+    plain : bool
+        Same layers without shortcuts (the paper's "plain" baseline).
+    use_batchnorm : bool
+        Batch normalisation after every convolution.
+    shortcut : str
+        ``"projection"`` (1x1 conv + BN where shapes change; option B) or ``"zeropad"``
+        (parameter-free, option A; what the paper used on CIFAR-10).
+    zero_init : bool
+        Start every residual block as the identity (last BN gamma = 0); see
+        :func:`residual_block`.
+    conv_bias : bool, optional
+        Biases in the convolutions; default only without batch normalisation. ``True`` gives
+        exactly the parameter count of ``keras.applications.ResNet50(weights=None)``.
+    name : str, optional
+        Model name (default ``resnet20``, ``plain20``, ``resnet50`` …).
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled; input float images (N, H, W, C), output class probabilities
+        (N, num_classes). Block outputs are named ``stage{s}_block{b}_out``; the model's
+        attribute ``blocks`` lists those names in order.
+
+    Raises
+    ------
+    ValueError
+        Depth not of the form 6n+2 (CIFAR) or not in :data:`RESNET_IMAGENET_STAGES`
+        (ImageNet), unknown style/shortcut, bad sizes.
+    """
+    import keras
+    from keras import layers
+
+    if isinstance(depth, bool) or not isinstance(depth, int):
+        raise TypeError(f"depth must be an integer, got {type(depth).__name__}")
+    if style is None:
+        style = "imagenet" if depth in RESNET_IMAGENET_STAGES and depth != 110 else "cifar"
+    _check_choice("style", style, _RESNET_STYLES)
+    _check_choice("shortcut", shortcut, _SHORTCUTS)
+    for flag, value in (("plain", plain), ("use_batchnorm", use_batchnorm),
+                        ("zero_init", zero_init)):  # fmt: skip
+        if not isinstance(value, bool):
+            raise TypeError(f"{flag} must be True or False, got {value!r}")
+    if style == "cifar":
+        if depth < 8 or (depth - 2) % 6:
+            raise ValueError(
+                f"CIFAR-style ResNets have 6n+2 layers (8, 14, 20, 32, 44, 56, 110 …); got {depth}"
+            )
+        n = (depth - 2) // 6
+        kind, stages = "basic", (n, n, n)
+        width = 16 if width is None else _positive_int("width", width)
+        widths = (width, 2 * width, 4 * width)
+        input_shape = _check_shape((32, 32, 3) if input_shape is None else input_shape, 8,
+                                   "a CIFAR-style ResNet")  # fmt: skip
+        num_classes = _check_classes(10 if num_classes is None else num_classes)
+    else:
+        if depth not in RESNET_IMAGENET_STAGES:
+            raise ValueError(
+                f"ImageNet-style ResNets have depth {sorted(RESNET_IMAGENET_STAGES)}; got {depth}"
+            )
+        kind, stages = RESNET_IMAGENET_STAGES[depth]
+        width = 64 if width is None else _positive_int("width", width)
+        widths = tuple(width * 2**i for i in range(4))
+        input_shape = _check_shape((224, 224, 3) if input_shape is None else input_shape, 32,
+                                   "an ImageNet-style ResNet")  # fmt: skip
+        num_classes = _check_classes(1000 if num_classes is None else num_classes)
+    bias = (not use_batchnorm) if conv_bias is None else bool(conv_bias)
+
+    inputs = keras.Input(shape=input_shape, name="image")
+    if style == "cifar":
+        x = layers.Conv2D(widths[0], 3, padding="same", use_bias=bias,
+                          kernel_initializer="he_normal", name="stem_conv")(inputs)  # fmt: skip
+    else:
+        x = layers.Conv2D(widths[0], 7, strides=2, padding="same", use_bias=bias,
+                          kernel_initializer="he_normal", name="stem_conv")(inputs)  # fmt: skip
+    if use_batchnorm:
+        x = _bn(layers, "stem_bn")(x)
+    x = layers.Activation("relu", name="stem_relu")(x)
+    if style == "imagenet":
+        x = layers.MaxPooling2D(3, strides=2, padding="same", name="stem_pool")(x)
+    blocks = []
+    for s, (n_blocks, filters) in enumerate(zip(stages, widths, strict=True), start=1):
+        for b in range(1, n_blocks + 1):
+            stride = 2 if (b == 1 and s > 1) else 1
+            block_name = f"stage{s}_block{b}"
+            x = residual_block(
+                x, filters, stride, bottleneck=kind == "bottleneck", plain=plain,
+                use_batchnorm=use_batchnorm, shortcut=shortcut, zero_init=zero_init,
+                conv_bias=bias, name=block_name,
+            )  # fmt: skip
+            blocks.append(f"{block_name}_out")
+    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="fc")(x)
+    if name is None:
+        name = f"{'plain' if plain else 'resnet'}{depth}"
+    model = keras.Model(inputs, outputs, name=name)
+    model.blocks = blocks
+    return model
+
+
+def basic_block_params(c_in: int, c_out: int, stride: int = 1, batchnorm: bool = True) -> int:
+    """Parameters of a basic residual block (no conv biases, BN counts 4 per channel).
+
+    Two 3x3 convolutions ``c_in → c_out → c_out``, each with BN (gamma, beta, moving mean and
+    variance: 4 numbers per channel, as ``model.count_params()`` counts them), plus a projection
+    shortcut (1x1 conv + BN) when ``stride != 1`` or ``c_in != c_out``.
+    """
+    for label, v in (("c_in", c_in), ("c_out", c_out)):
+        _positive_int(label, v)
+    if stride not in (1, 2):
+        raise ValueError(f"stride must be 1 or 2, got {stride!r}")
+    bn = 4 * c_out if batchnorm else 0
+    total = 9 * c_in * c_out + bn + 9 * c_out * c_out + bn
+    if stride != 1 or c_in != c_out:
+        total += c_in * c_out + bn
+    return total
+
+
+def bottleneck_block_params(c_in: int, filters: int, stride: int = 1) -> int:
+    """Parameters of a bottleneck block (1x1 → 3x3 → 1x1 with 4x output, BN, no conv biases).
+
+    ``c_in·f + 9·f² + f·4f`` weights, BN with 4 numbers per channel after each convolution, and a
+    projection (1x1 conv ``c_in → 4f`` + BN) when ``stride != 1`` or ``c_in != 4f``.
+
+    Parameters
+    ----------
+    c_in : int
+        Input channels.
+    filters : int
+        Width f of the 3x3 convolution; the block outputs 4f channels.
+    stride : int
+        1 or 2.
+
+    Returns
+    -------
+    int
+        What ``count_params()`` reports for the block's layers.
+    """
+    _positive_int("c_in", c_in)
+    f = _positive_int("filters", filters)
+    if stride not in (1, 2):
+        raise ValueError(f"stride must be 1 or 2, got {stride!r}")
+    total = c_in * f + 4 * f + 9 * f * f + 4 * f + f * 4 * f + 4 * 4 * f
+    if stride != 1 or c_in != 4 * f:
+        total += c_in * 4 * f + 4 * 4 * f
+    return total
+
+
+def conv_flops(model: Any) -> int:
+    """Multiply-accumulate operations per image of a model's Conv2D and Dense layers.
+
+    Counts ``H_out·W_out·C_out·(k_h·k_w·C_in/groups)`` for every ``Conv2D`` and ``in·out`` for
+    every ``Dense``; batch norm, activations, pooling and additions (a small fraction) are left
+    out. The paper's "FLOPs" are these multiply-adds (ResNet-50: 3.8·10⁹).
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built model.
+
+    Returns
+    -------
+    int
+        Multiply-adds for one image.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    total = 0
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "Conv2D":
+            kh, kw, c_in_per_group, c_out = layer.kernel.shape
+            h, w = layer.output.shape[1:3]
+            total += int(h) * int(w) * int(c_out) * int(kh) * int(kw) * int(c_in_per_group)
+        elif kind == "Dense":
+            total += int(layer.kernel.shape[0]) * int(layer.kernel.shape[1])
+    return total
+
+
+def residual_block_check(block_fn: Any, verbose: bool = True):
+    """Test a student's residual block by behaviour (the notebook 07 exercise).
+
+    ``block_fn(x, filters, stride)`` must map a Keras tensor (N, H, W, C) to
+    (N, H/stride, W/stride, filters). Tests, each printed with ✅/❌:
+
+    1. shape with stride 1 (16 → 16 channels) and with stride 2 (16 → 32 channels);
+    2. **identity**: with every weight of the block set to zero (kernels, biases, BN
+       gamma/beta; BN variance 1), the block returns its (non-negative) input unchanged —
+       that needs the shortcut ``+ x``;
+    3. it is not the identity with random weights (the residual branch is there);
+    4. with stride 2 the shortcut still carries the input: with zero weights in every layer
+       except the 1x1 projection's kernel (set to a known matrix), the output is non-zero;
+    5. parameter counts match :func:`basic_block_params` (two 3x3 convs without bias, each
+       with BN; a 1x1 projection + BN when the shape changes).
+
+    Parameters
+    ----------
+    block_fn : callable or Ellipsis
+        The student's function; ``...``/None means not attempted yet.
+    verbose : bool
+        Print one line per test.
+
+    Returns
+    -------
+    course_utils.exercises.CheckResult
+        Truthy when every test passes.
+    """
+    import keras
+    import numpy as np
+
+    from course_utils.exercises import CheckResult
+
+    name = "residual block"
+    if block_fn is ... or block_fn is None:
+        print(f"⏳ {name}: not attempted yet — write the function, then run this cell.")
+        return CheckResult(False)
+    if not callable(block_fn):
+        raise TypeError("block_fn must be a function block_fn(x, filters, stride)")
+    say = print if verbose else (lambda *_: None)
+    results = []
+
+    def build(h, c_in, filters, stride):
+        inp = keras.Input((h, h, c_in))
+        out = block_fn(inp, filters, stride)
+        return keras.Model(inp, out)
+
+    def zero_all(model):
+        for layer in model.layers:
+            for w in layer.weights:
+                var = w.path.endswith("moving_variance")
+                value = np.ones(w.shape) if var else np.zeros(w.shape)
+                w.assign(value.astype("float32"))
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, (2, 8, 8, 16)).astype("float32")
+    try:
+        same, down = build(8, 16, 16, 1), build(8, 16, 32, 2)
+    except Exception as err:  # noqa: BLE001 - report any construction error to the student
+        print(f"❌ {name}: building the block failed: {type(err).__name__}: {err}")
+        return CheckResult(False)
+
+    def record(ok, text):
+        results.append(bool(ok))
+        say(("✅ " if ok else "❌ ") + text)
+
+    got = tuple(same.output.shape[1:]), tuple(down.output.shape[1:])
+    record(
+        got == ((8, 8, 16), (4, 4, 32)),
+        f"shapes: stride 1 (8, 8, 16) and stride 2 (4, 4, 32); got {got[0]} and {got[1]}",
+    )
+    y_random = np.asarray(same(x, training=False))
+    record(np.abs(y_random - x).max() > 1e-3, "with random weights the block changes its input")
+    zero_all(same)
+    y_zero = np.asarray(same(x, training=False))
+    record(
+        np.allclose(y_zero, x, atol=1e-5),
+        "with all weights zero the block is the identity (F = 0, output = relu(0 + x) = x)",
+    )
+    zero_all(down)
+    projections = [
+        layer for layer in down.layers
+        if type(layer).__name__ == "Conv2D" and layer.kernel.shape[:2] == (1, 1)
+    ]  # fmt: skip
+    for layer in projections:
+        layer.kernel.assign(np.ones(layer.kernel.shape, "float32") / 16)
+    for layer in down.layers:  # BN after the projection must pass the signal: gamma = 1
+        if type(layer).__name__ == "BatchNormalization":
+            layer.gamma.assign(np.ones(layer.gamma.shape, "float32"))
+    y_down = np.asarray(down(x, training=False))
+    record(bool(projections) and np.abs(y_down).max() > 1e-3,
+           "with stride 2 a 1x1 projection shortcut carries the input")  # fmt: skip
+    counts = same.count_params(), down.count_params()
+    expected = basic_block_params(16, 16, 1), basic_block_params(16, 32, 2)
+    record(counts == expected, f"parameters {counts[0]:,} and {counts[1]:,} "
+           f"(expected {expected[0]:,} and {expected[1]:,})")  # fmt: skip
+    ok = all(results)
+    print(f"✅ {name}: correct!" if ok else f"❌ {name}: not yet — see the failed tests above.")
+    return CheckResult(ok)
+
+
+# =========================================================================== end of ResNet section
