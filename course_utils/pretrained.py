@@ -985,7 +985,8 @@ def classify(images, top: int = 5, model: keras.Model | None = None) -> list[lis
         How many classes per image (1..1000).
     model : keras.Model, optional
         A classifier with input 0..255 (N, S, S, 3) and a softmax (N, 1000) output;
-        default :func:`imagenet_classifier` (built once, reused).
+        default :func:`imagenet_classifier` (built once, reused; its one-line report is
+        printed when it is built).
 
     Returns
     -------
@@ -996,8 +997,8 @@ def classify(images, top: int = 5, model: keras.Model | None = None) -> list[lis
         raise TypeError(f"top must be an integer, got {top!r}")
     if not 1 <= top <= 1000:
         raise ValueError(f"top must be in 1..1000, got {top}")
-    if model is None:
-        model = imagenet_classifier()
+    if model is None:  # say which network only when it is built (not on every call)
+        model = imagenet_classifier(verbose=_classifier.cache_info().currsize == 0)
     size = model.input_shape[1] or 224
     x = prepare_images(images, size=int(size))
     probs = np.concatenate(

@@ -266,6 +266,7 @@ def test_classifier_is_built_once(lite0, offline, capsys):
     out = capsys.readouterr().out
     assert "EfficientNet-Lite0" in out and "built earlier" in out and "COURSE_OFFLINE" in out
     assert P.classify(data.load_photo("coffee"), top=1)[0][0].name == "espresso"
+    assert capsys.readouterr().out == ""  # classify() does not repeat the report
 
 
 def test_classifier_arguments(offline_fn):
