@@ -86,8 +86,20 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         # the bundled subset: fast 0.908 / 0.922, standard 0.972 / 0.979.
         "min_accuracy_subset": {"fast": 0.85, "standard": 0.95, "full": 0.95},
         "min_accuracy_simplified_subset": {"fast": 0.85, "standard": 0.95, "full": 0.95},
-        # epochs of the rotation-augmented retraining
+        # share of the training digits held out as the validation set (never the test set)
+        "val_fraction": {"fast": 0.1, "standard": 0.1, "full": 0.1},
+        # epochs of the shift- and rotation-augmented retraining
         "aug_epochs": {"fast": 3, "standard": 12, "full": 20},
+        # classic vs modern, one factor at a time: training digits, epochs, seeds per variant
+        "factor_n_train": {"fast": 800, "standard": 3600, "full": 20000},
+        "factor_epochs": {"fast": 2, "standard": 6, "full": 10},
+        "factor_seeds": {"fast": 2, "standard": 3, "full": 3},
+        # Fashion-MNIST, CNN vs fully connected (seed 001): images, epochs, seeds, threshold
+        "fashion_n_train": {"fast": 1500, "standard": 12000, "full": 60000},
+        "fashion_n_test": {"fast": 1000, "standard": 10000, "full": 10000},
+        "fashion_epochs": {"fast": 2, "standard": 5, "full": 15},
+        "fashion_seeds": {"fast": 1, "standard": 2, "full": 3},
+        "fashion_min_accuracy": {"fast": 0.6, "standard": 0.84, "full": 0.9},
     },
     "05_alexnet": {
         # Colour images: CIFAR-10 when it can be loaded (never in fast), else generated shapes.
