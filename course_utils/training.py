@@ -1,4 +1,10 @@
-"""Training helpers around ``model.fit`` with a fast ``tf.data`` input pipeline.
+"""Helpers for training with Keras's own ``compile``/``fit``: a fast ``tf.data`` input pipeline
+(:func:`make_dataset`) and a compact per-epoch logging callback (:class:`EpochLogger`).
+
+Notebooks call ``model.compile(..., steps_per_execution=32)`` and
+``model.fit(make_dataset(x, y, batch_size), shuffle=False, verbose=0,
+callbacks=[EpochLogger()])`` themselves. :func:`train`, a wrapper that did exactly that, is
+being retired (kept until no notebook uses it).
 
 What makes small-network training fast on a CPU (measured in ``benchmarks/``):
 
@@ -126,6 +132,8 @@ def train(
     steps_per_execution: int | str | None = "auto",
 ):
     """Fit a compiled Keras model on arrays through a fast ``tf.data`` pipeline.
+
+    Being retired: notebooks call ``compile``/``fit`` themselves (see the module docstring).
 
     Parameters
     ----------
