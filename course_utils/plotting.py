@@ -314,12 +314,14 @@ def show_filters(
         colour map, C_in == 3 as RGB; other C_in need ``channel``.
     size : float
         Inches per filter.
-    scaling : {"symmetric", "each"}
+    scaling : {"symmetric", "symmetric_each", "each"}
         ``"symmetric"`` (default): one colour scale for all filters, from -m to +m with
         m = max |w|, so zero is always the middle (white in the red-blue map, grey in RGB) and
         the sign and relative strength of the weights show; a colour bar gives the scale for
-        single-channel filters. ``"each"``: every filter stretched to its own min..max
-        (shows each filter's pattern, hides sign and strength).
+        single-channel filters. ``"symmetric_each"``: zero still in the middle, but each filter
+        on its own scale ±max |w_i| (sign and pattern show, relative strength does not).
+        ``"each"``: every filter stretched to its own min..max (shows each filter's pattern,
+        hides sign and strength).
     title : str, optional
         Figure title.
     labels : sequence of str, optional
@@ -328,7 +330,7 @@ def show_filters(
     Returns
     -------
     matplotlib.figure.Figure
-        ``fig.limit`` is m (``"symmetric"``) or None (``"each"``).
+        ``fig.limit`` is m (``"symmetric"``) or None (the per-filter scalings).
     """
     import matplotlib.pyplot as plt
 
@@ -337,8 +339,10 @@ def show_filters(
         raise ValueError(f"kernel_weights must have shape (kh, kw, C_in, C_out), got {w.shape}")
     if not isinstance(ncols, int) or ncols <= 0:
         raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
-    if scaling not in ("symmetric", "each"):
-        raise ValueError(f"scaling must be 'symmetric' or 'each', got {scaling!r}")
+    if scaling not in ("symmetric", "symmetric_each", "each"):
+        raise ValueError(
+            f"scaling must be 'symmetric', 'symmetric_each' or 'each', got {scaling!r}"
+        )
     c_in, c_out = w.shape[2], w.shape[3]
     if labels is not None and len(labels) != c_out:
         raise ValueError(f"got {c_out} filters but {len(labels)} labels")
@@ -355,6 +359,9 @@ def show_filters(
         limit = float(np.abs(tiles).max()) or 1.0
         if not gray:
             tiles = np.clip(0.5 + 0.5 * tiles / limit, 0, 1)  # zero -> mid-grey
+    elif scaling == "symmetric_each":
+        each = np.abs(tiles).max(axis=(1, 2, 3), keepdims=True)
+        tiles = 0.5 + 0.5 * tiles / np.where(each > 0, each, 1.0)  # zero -> mid-grey
     else:
         lo = tiles.min(axis=(1, 2, 3), keepdims=True)
         hi = tiles.max(axis=(1, 2, 3), keepdims=True)

@@ -135,6 +135,10 @@ def test_show_filters_grayscale_and_rgb(c_in):
     fig = plotting.show_filters(w, ncols=4, scaling="each")
     shown = fig.axes[0].images[0].get_array()
     assert shown.min() == 0 and shown.max() == 1 and fig.limit is None  # min-max per filter
+    fig = plotting.show_filters(w, ncols=4, scaling="symmetric_each")
+    shown = np.asarray(fig.axes[0].images[0].get_array())
+    expected = 0.5 + 0.5 * w[:, :, :, 0] / np.abs(w[:, :, :, 0]).max()  # zero stays mid-grey
+    assert np.allclose(shown, expected[:, :, 0] if c_in == 1 else expected)
 
 
 def test_show_filters_channel_and_bad_input():
