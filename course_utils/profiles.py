@@ -118,6 +118,40 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "exp_epochs": {"fast": 3, "standard": 8, "full": 30},
         "mixed_precision": {"fast": False, "standard": False, "full": True},
     },
+    "08_style_transfer": {
+        # Image sizes are the longer side in pixels. Section 1: reconstructing the photo from
+        # one layer's activations, starting from noise (Adam steps per layer).
+        "recon_size": {"fast": 64, "standard": 128, "full": 256},
+        "recon_iterations": {"fast": 30, "standard": 150, "full": 500},
+        "recon_layers": {
+            "fast": ("block1_conv2", "block3_conv3", "block5_conv2"),
+            "standard": ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv2",
+                         "block5_conv2"),
+            "full": ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv2",
+                     "block5_conv2"),
+        },  # fmt: skip
+        # Section 2: textures from the style loss alone, for the first 1, 3, 5 style layers.
+        "texture_size": {"fast": 64, "standard": 128, "full": 256},
+        "texture_iterations": {"fast": 30, "standard": 150, "full": 500},
+        "texture_layer_counts": {"fast": (1, 5), "standard": (1, 3, 5), "full": (1, 3, 5)},
+        # Section 3: the main style transfer (content block4_conv2, five style layers).
+        "size": {"fast": 128, "standard": 256, "full": 512},
+        "iterations": {"fast": 30, "standard": 300, "full": 1000},
+        "style_weight": {"fast": 1e-3, "standard": 1e-3, "full": 1e-3},
+        "tv_weight": {"fast": 1e-2, "standard": 1e-2, "full": 1e-2},
+        "learning_rate": {"fast": 5.0, "standard": 5.0, "full": 5.0},
+        # the style loss must fall at least this many times during the main run
+        "min_style_factor": {"fast": 5.0, "standard": 20.0, "full": 20.0},
+        # Sections 3-4 and 6: style-weight sweep, content-layer choice, untrained network,
+        # eager vs compiled step (speed_iterations steps each)
+        "sweep_size": {"fast": 64, "standard": 128, "full": 256},
+        "sweep_iterations": {"fast": 20, "standard": 100, "full": 300},
+        "speed_iterations": {"fast": 3, "standard": 8, "full": 20},
+        # Section 5: the widget's image size (its iterations are chosen in the widget)
+        "widget_size": {"fast": 128, "standard": 128, "full": 256},
+        # Section 7: the original recipe with ImageNet VGG19 (needs a download: online only)
+        "vgg19_recipe": {"fast": False, "standard": False, "full": True},
+    },
 }
 
 # Knobs every notebook gets unless it overrides them.
