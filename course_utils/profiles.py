@@ -61,10 +61,6 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "overfit_epochs": {"fast": 6, "standard": 40, "full": 40},
     },
     "03_convolution": {
-        # random (shape, stride, padding, dilation) cases compared with tf.nn.conv2d
-        "n_random_checks": {"fast": 60, "standard": 300, "full": 1000},
-        # output-size sweep: input sizes 3..sweep_max_input against Keras layers
-        "sweep_max_input": {"fast": 9, "standard": 16, "full": 32},
         # learning an edge kernel: photo crops, epochs, allowed max |learned - true|
         "edge_train_crops": {"fast": 64, "standard": 256, "full": 1024},
         "edge_epochs": {"fast": 30, "standard": 30, "full": 40},
