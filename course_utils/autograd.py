@@ -7,6 +7,9 @@
 * :class:`TwoLayerNet` is the same idea for whole arrays: a 2-layer classifier whose
   :meth:`~TwoLayerNet.gradients` is the backward pass written out by hand.
 * :func:`numerical_gradient` checks any gradient by central finite differences.
+* :func:`tanh_layer_backward` is one layer's backward pass on its own (an exercise's reference).
+* :func:`optimize` runs gradient descent, momentum or Adam on any differentiable function
+  (:func:`momentum_step` and :func:`adam_step` are one update each), for drawing their paths.
 
 No TensorFlow here; the notebooks compare against ``tf.GradientTape`` themselves.
 """
@@ -18,7 +21,20 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["TwoLayerNet", "Value", "max_relative_error", "numerical_gradient"]
+__all__ = [
+    "OPTIMIZERS",
+    "TwoLayerNet",
+    "Value",
+    "adam_step",
+    "max_relative_error",
+    "momentum_step",
+    "numerical_gradient",
+    "optimize",
+    "tanh_layer_backward",
+]
+
+#: Optimisers :func:`optimize` knows.
+OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "adam")
 
 
 class Value:
@@ -364,3 +380,150 @@ def max_relative_error(a, b, floor: float = 1e-8) -> float:
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         raise ValueError("gradients contain NaN or infinity")
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor), initial=0.0))
+
+
+def tanh_layer_backward(x, W, b, grad_h) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Backward pass of one layer ``h = tanh(x W + b)``.
+
+    Parameters
+    ----------
+    x : array-like, shape (N, d)
+        The layer's input.
+    W : array-like, shape (d, m)
+    b : array-like, shape (m,)
+    grad_h : array-like, shape (N, m)
+        d loss / d h, the gradient arriving from the layers above.
+
+    Returns
+    -------
+    (grad_W, grad_b, grad_x) : tuple of np.ndarray
+        Shapes (d, m), (m,) and (N, d): d loss / d W, d loss / d b and the gradient passed on
+        to the layer below.
+    """
+    x, W, b, grad_h = (np.asarray(a, dtype=float) for a in (x, W, b, grad_h))
+    if x.ndim != 2 or W.ndim != 2 or x.shape[1] != W.shape[0]:
+        raise ValueError(f"need x (N, d) and W (d, m), got {x.shape} and {W.shape}")
+    if b.shape != (W.shape[1],) or grad_h.shape != (len(x), W.shape[1]):
+        raise ValueError(f"need b ({W.shape[1]},) and grad_h ({len(x)}, {W.shape[1]})")
+    h = np.tanh(x @ W + b)
+    grad_a = grad_h * (1.0 - h**2)  # tanh'(a) = 1 - tanh(a)^2
+    return x.T @ grad_a, grad_a.sum(axis=0), grad_a @ W.T
+
+
+def momentum_step(w, v, grad, lr: float, beta: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+    """One step of gradient descent with momentum (Keras' ``SGD(lr, momentum=beta)``).
+
+    ``v <- beta v - lr grad``, then ``w <- w + v``: the velocity ``v`` is a running sum of
+    past steps, so consistent directions build up speed and alternating ones cancel.
+
+    Parameters
+    ----------
+    w, v, grad : array-like, same shape
+        Parameters, velocity (start at 0) and the gradient at ``w``.
+    lr : float
+        Learning rate (> 0).
+    beta : float
+        Momentum, in [0, 1).
+
+    Returns
+    -------
+    (w_new, v_new) : tuple[np.ndarray, np.ndarray]
+    """
+    w, v, grad = (np.asarray(a, dtype=float) for a in (w, v, grad))
+    if not (w.shape == v.shape == grad.shape):
+        raise ValueError(
+            f"w, v and grad must have one shape, got {w.shape}, {v.shape}, {grad.shape}"
+        )
+    if not lr > 0 or not 0 <= beta < 1:
+        raise ValueError(f"need lr > 0 and 0 <= beta < 1, got lr={lr!r}, beta={beta!r}")
+    v = beta * v - lr * grad
+    return w + v, v
+
+
+def adam_step(
+    w, m, v, grad, t: int, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One Adam step (Kingma & Ba, 2015): per-parameter steps scaled by a running RMS gradient.
+
+    ``m`` and ``v`` are running means of the gradient and of its square; with the bias
+    corrections of step ``t`` (1, 2, ...), ``w <- w - lr m_hat / sqrt(v_hat)`` (plus a tiny
+    ``eps``, placed as Keras does): every parameter moves by about ``lr`` however large or
+    small its gradient is.
+
+    Parameters
+    ----------
+    w, m, v, grad : array-like, same shape
+        Parameters, first and second moment estimates (start at 0), gradient at ``w``.
+    t : int
+        Step number, from 1.
+    lr, beta1, beta2, eps : float
+        Keras' defaults for the betas and epsilon.
+
+    Returns
+    -------
+    (w_new, m_new, v_new) : tuple of np.ndarray
+    """
+    w, m, v, grad = (np.asarray(a, dtype=float) for a in (w, m, v, grad))
+    if not (w.shape == m.shape == v.shape == grad.shape):
+        raise ValueError("w, m, v and grad must have one shape")
+    if not isinstance(t, int) or isinstance(t, bool) or t < 1:
+        raise ValueError(f"t must be a step number >= 1, got {t!r}")
+    if not lr > 0:
+        raise ValueError(f"lr must be positive, got {lr!r}")
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    alpha = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)  # the bias corrections, folded in
+    return w - alpha * m / (np.sqrt(v) + eps), m, v
+
+
+def optimize(
+    grad: Callable[[np.ndarray], np.ndarray],
+    start,
+    method: str,
+    lr: float,
+    steps: int,
+    beta: float = 0.9,
+) -> np.ndarray:
+    """The path of an optimiser on a differentiable function.
+
+    Parameters
+    ----------
+    grad : callable
+        Maps parameters (P,) to the gradient (P,).
+    start : array-like, shape (P,)
+    method : str
+        ``"gd"`` (plain gradient descent, Keras ``SGD(lr)``), ``"momentum"`` (``SGD(lr,
+        momentum=beta)``) or ``"adam"`` (``Adam(lr)``).
+    lr : float
+        Learning rate.
+    steps : int
+        Number of updates (>= 1).
+    beta : float
+        Momentum (``"momentum"`` only).
+
+    Returns
+    -------
+    np.ndarray
+        float64, shape (steps + 1, P): the start and the parameters after every step.
+    """
+    if method not in OPTIMIZERS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(OPTIMIZERS)}")
+    if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    if not callable(grad):
+        raise TypeError("grad must be a callable mapping parameters to their gradient")
+    w = np.asarray(start, dtype=float).copy()
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    path = [w.copy()]
+    for t in range(1, steps + 1):
+        g = np.asarray(grad(w), dtype=float)
+        if method == "gd":
+            if not lr > 0:
+                raise ValueError(f"lr must be positive, got {lr!r}")
+            w = w - lr * g
+        elif method == "momentum":
+            w, m = momentum_step(w, m, g, lr, beta)
+        else:
+            w, m, v = adam_step(w, m, v, g, t, lr)
+        path.append(w.copy())
+    return np.array(path)

@@ -23,7 +23,6 @@ __all__ = [
     "explore",
     "make_data",
     "plot_decision_boundary",
-    "train_steps",
     "accuracy",
     "endless_batches",
 ]
@@ -223,49 +222,6 @@ def accuracy(model, x, y) -> float:
         raise ValueError(f"need one label per point: x {x.shape}, y {y.shape}")
     p = np.asarray(model(x)).reshape(len(x))
     return float(np.mean((p > 0.5) == (y == 1)))
-
-
-def train_steps(model, x, y, steps: int, batch_size: int = 32, seed: int = 0) -> dict[str, float]:
-    """Train a compiled model for ``steps`` mini-batch updates, cycling over the data.
-
-    Tiny data sets need thousands of small steps; running them as one Keras "epoch" with
-    several steps per call avoids Keras' per-epoch overhead (seconds instead of minutes).
-
-    Parameters
-    ----------
-    model : keras.Model
-        Compiled, e.g. by :func:`build_mlp`.
-    x : array-like, shape (N, d)
-    y : array-like, shape (N,)
-    steps : int
-        Number of gradient steps (rounded up to a multiple of ``STEPS_PER_CALL``).
-    batch_size : int
-        Examples per step.
-
-    Returns
-    -------
-    dict[str, float]
-        The metrics Keras logged over the run (e.g. ``loss``, ``accuracy``).
-    """
-    import tensorflow as tf
-
-    if not isinstance(steps, int) or isinstance(steps, bool) or steps <= 0:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    x = np.asarray(x, dtype=np.float32)
-    y = np.asarray(y, dtype=np.float32)
-    if x.ndim != 2 or len(x) != len(y) or len(x) == 0:
-        raise ValueError(f"need x of shape (N, d) and y of shape (N,), got {x.shape} and {y.shape}")
-    steps = -(-steps // STEPS_PER_CALL) * STEPS_PER_CALL
-    ds = (
-        tf.data.Dataset.from_tensor_slices((x, y))
-        .shuffle(len(x), seed=seed)
-        .repeat()
-        .batch(batch_size)
-    )
-    history = model.fit(ds, epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False)
-    return {k: float(v[-1]) for k, v in history.history.items()}
 
 
 def decision_grid(

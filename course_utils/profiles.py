@@ -40,25 +40,39 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
     "02_backpropagation": {
         # full-batch vs mini-batch SGD on a small linear regression
         "sgd_epochs": {"fast": 30, "standard": 60, "full": 60},
+        # gradient descent / momentum / Adam paths on the section-1 cost surface (NumPy, cheap)
+        "opt_steps": {"fast": 100, "standard": 100, "full": 100},
         # the NumPy two-layer network trained from scratch (full-batch gradient steps)
         "scratch_epochs": {"fast": 1500, "standard": 3000, "full": 3000},
         "scratch_min_accuracy": {"fast": 0.9, "standard": 0.95, "full": 0.95},
-        # playground: Adam steps per model and the accuracy the deep net must reach on the spiral
-        "playground_steps": {"fast": 1000, "standard": 3000, "full": 3000},
-        "spiral_min_accuracy": {"fast": 0.9, "standard": 0.95, "full": 0.95},
+        # playground: Adam steps per model; spiral one-factor comparison: seeds per configuration
+        # and the held-out accuracy the best (3x8 tanh) must reach. Measured (standard, 2000 steps,
+        # 3 seeds): 3x8 tanh 0.97 +- 0.01, 1x8 tanh 0.59, 1x32 tanh 0.56, 1x8 relu 0.78.
+        "playground_steps": {"fast": 1000, "standard": 2000, "full": 3000},
+        "spiral_seeds": {"fast": 1, "standard": 3, "full": 5},
+        "spiral_min_accuracy": {"fast": 0.8, "standard": 0.9, "full": 0.9},
+        # universal approximation: Adam steps per 1-hidden-layer network, seeds per width
+        "ua_steps": {"fast": 500, "standard": 2000, "full": 3000},
+        "ua_seeds": {"fast": 1, "standard": 2, "full": 3},
         # MNIST MLP 256-256. n_train/n_test None = all available (60,000/10,000 from Keras;
         # the bundled offline subset has 4,000/1,000).
         "mnist_n_train": {"fast": 4000, "standard": None, "full": None},
         "mnist_n_test": {"fast": 1000, "standard": None, "full": None},
-        "mnist_epochs": {"fast": 5, "standard": 20, "full": 30},
+        "mnist_epochs": {"fast": 3, "standard": 30, "full": 40},
+        # batch size, compile(steps_per_execution=...), timed epochs per speed configuration,
+        # EarlyStopping patience
+        "batch_size": {"fast": 256, "standard": 256, "full": 256},
+        "steps_per_execution": {"fast": 8, "standard": 8, "full": 16},
+        "speed_epochs": {"fast": 1, "standard": 2, "full": 2},
+        "patience": {"fast": 3, "standard": 4, "full": 4},
         # test accuracy to reach when training on the full 60,000 digits (seed 003: 98.17 %) ...
         "min_test_accuracy": {"fast": 0.90, "standard": 0.975, "full": 0.98},
-        # ... and on a few thousand digits (bundled subset, or fast's 4,000); measured offline:
-        # 0.927 after 5 epochs, 0.949 after 20 on the 4,000/1,000 subset
-        "min_test_accuracy_subset": {"fast": 0.88, "standard": 0.92, "full": 0.92},
-        # overfitting look: small training set, more epochs
+        # ... and on a few thousand digits (bundled subset, or fast's 4,000)
+        "min_test_accuracy_subset": {"fast": 0.85, "standard": 0.92, "full": 0.92},
+        # overfitting look: small training set, more epochs, seeds per regulariser
         "overfit_n_train": {"fast": 1000, "standard": 1000, "full": 1000},
-        "overfit_epochs": {"fast": 6, "standard": 40, "full": 40},
+        "overfit_epochs": {"fast": 4, "standard": 30, "full": 40},
+        "overfit_seeds": {"fast": 1, "standard": 2, "full": 3},
     },
     "03_convolution": {
         # learning an edge kernel: photo crops, epochs, allowed max |learned - true|

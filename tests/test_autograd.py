@@ -5,7 +5,16 @@ import math
 import numpy as np
 import pytest
 
-from course_utils.autograd import TwoLayerNet, Value, max_relative_error, numerical_gradient
+from course_utils.autograd import (
+    TwoLayerNet,
+    Value,
+    adam_step,
+    max_relative_error,
+    momentum_step,
+    numerical_gradient,
+    optimize,
+    tanh_layer_backward,
+)
 
 
 def test_chain_rule_on_the_slides_graph():
@@ -149,3 +158,66 @@ def test_numerical_gradient_and_relative_error():
         max_relative_error([np.nan], [1.0])
     with pytest.raises(ValueError, match="same keys"):
         max_relative_error({"a": 1.0}, {"b": 1.0})
+
+
+def test_tanh_layer_backward_matches_finite_differences():
+    rng = np.random.default_rng(0)
+    x, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 4)), rng.normal(size=4)
+    upstream = rng.normal(size=(5, 4))  # loss = sum(upstream * h)
+
+    def loss():
+        return float(np.sum(upstream * np.tanh(x @ W + b)))
+
+    gW, gb, gx = tanh_layer_backward(x, W, b, upstream)
+    numeric = numerical_gradient(loss, {"W": W, "b": b, "x": x})
+    assert max_relative_error({"W": gW, "b": gb, "x": gx}, numeric) < 1e-6
+    with pytest.raises(ValueError, match="need x"):
+        tanh_layer_backward(x, W.T, b, upstream)
+    with pytest.raises(ValueError, match="grad_h"):
+        tanh_layer_backward(x, W, b, upstream[:2])
+
+
+def test_momentum_and_adam_match_keras():
+    keras = pytest.importorskip("keras")
+    target = np.array([1.0, -2.0])
+
+    def grad(w):
+        return np.array([4.0, 0.25]) * (w - target)  # an elongated bowl
+
+    for method, opt in (
+        ("gd", keras.optimizers.SGD(0.1)),
+        ("momentum", keras.optimizers.SGD(0.1, momentum=0.9)),
+        ("adam", keras.optimizers.Adam(0.1)),
+    ):
+        ours = optimize(grad, [0.0, 0.0], method, lr=0.1, steps=5)
+        var = keras.Variable(np.zeros(2), dtype="float64")
+        theirs = [var.numpy().copy()]
+        for _ in range(5):
+            opt.apply_gradients([(keras.ops.convert_to_tensor(grad(var.numpy())), var)])
+            theirs.append(var.numpy().copy())
+        assert np.allclose(ours, theirs, rtol=1e-5, atol=1e-7), method
+
+
+def test_optimizers_reach_the_minimum_and_reject_bad_input():
+    def grad(w):
+        return 2 * (w - 3.0)
+
+    for method, lr in (("gd", 0.1), ("momentum", 0.05), ("adam", 0.3)):
+        path = optimize(grad, [0.0], method, lr=lr, steps=200)
+        assert path.shape == (201, 1) and abs(path[-1, 0] - 3.0) < 0.05, method
+    w, v = momentum_step([1.0], [0.0], [2.0], lr=0.1)
+    assert np.allclose(w, 0.8) and np.allclose(v, -0.2)
+    w, m, v = adam_step([1.0], [0.0], [0.0], [123.0], t=1, lr=0.1)
+    assert np.allclose(w, 0.9)  # the first Adam step has size lr, whatever the gradient
+    with pytest.raises(ValueError, match="unknown method"):
+        optimize(grad, [0.0], "rmsprop", 0.1, 5)
+    with pytest.raises(ValueError, match="steps"):
+        optimize(grad, [0.0], "gd", 0.1, 0)
+    with pytest.raises(TypeError):
+        optimize("grad", [0.0], "gd", 0.1, 5)
+    with pytest.raises(ValueError, match="lr"):
+        momentum_step([1.0], [0.0], [1.0], lr=0)
+    with pytest.raises(ValueError, match="one shape"):
+        momentum_step([1.0], [0.0, 0.0], [1.0], lr=0.1)
+    with pytest.raises(ValueError, match="t must"):
+        adam_step([1.0], [0.0], [0.0], [1.0], t=0, lr=0.1)

@@ -121,19 +121,6 @@ def test_accuracy():
         pg.accuracy(lambda p: p[:, 0], x, [0, 1])
 
 
-def test_train_steps_fits_blobs_and_validates():
-    x, y = pg.make_data("blobs", n=100, noise=0.0)
-    model = pg.build_mlp(hidden_layers=0, learning_rate=0.1)
-    logs = pg.train_steps(model, x, y, steps=50)
-    assert "loss" in logs and logs["accuracy"] > 0.9
-    with pytest.raises(ValueError, match="steps"):
-        pg.train_steps(model, x, y, steps=0)
-    with pytest.raises(ValueError, match="batch_size"):
-        pg.train_steps(model, x, y, steps=5, batch_size=0)
-    with pytest.raises(ValueError, match="shape"):
-        pg.train_steps(model, x, y[:5], steps=5)
-
-
 def test_explore_returns_model_accuracy_and_figure():
     model, acc, fig = pg.explore("blobs", hidden_layers=1, units=2, steps=25, n=60)
     assert 0.0 <= acc <= 1.0 and model.count_params() == 9
