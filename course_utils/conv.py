@@ -51,9 +51,30 @@ __all__ = [
     "show_values",
     "square_detector",
     "square_scene",
+    "to_unit_range",
 ]
 
 PADDING_NAMES: tuple[str, ...] = ("valid", "same", "full")
+
+
+def to_unit_range(images: Any) -> np.ndarray:
+    """8-bit pixel values 0..255 as float32 values in 0..1 (how images are fed to a network).
+
+    Parameters
+    ----------
+    images : array-like of integers in 0..255, any shape (e.g. (N, 28, 28))
+
+    Returns
+    -------
+    np.ndarray
+        float32, same shape, ``images / 255``.
+    """
+    arr = np.asarray(images)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"expected integer pixel values, got dtype {arr.dtype}")
+    if arr.size and (arr.min() < 0 or arr.max() > 255):
+        raise ValueError("pixel values must lie in 0..255")
+    return arr.astype(np.float32) / np.float32(255)
 
 
 def _kernel(rows: list[list[float]], scale: float = 1.0) -> np.ndarray:

@@ -478,3 +478,12 @@ def test_convolution_is_translation_equivariant():
     k = conv.KERNELS["Sobel x (vertical edges)"]
     shifted = np.roll(image, 3, axis=1)
     assert np.allclose(conv.conv2d(shifted, k)[:, 3:], conv.conv2d(image, k)[:, :-3])
+
+
+def test_to_unit_range():
+    out = conv.to_unit_range(np.array([[0, 51, 255]], dtype=np.uint8))
+    assert out.dtype == np.float32 and np.allclose(out, [[0.0, 0.2, 1.0]])
+    with pytest.raises(TypeError, match="integer"):
+        conv.to_unit_range(np.array([0.5]))
+    with pytest.raises(ValueError, match="0..255"):
+        conv.to_unit_range(np.array([256]))
