@@ -34,6 +34,7 @@ import json
 import os
 import pickle
 import struct
+import sys
 import tempfile
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -139,12 +140,18 @@ def _sha256(path: Path) -> str:
 
 def _keras_models_dir() -> Path:
     """Where Keras' ``get_file(cache_subdir="models")`` keeps application weights."""
-    try:
-        from keras.src.backend import config
+    if "keras" in sys.modules:  # Keras fixed its home when it was imported: ask it
+        try:
+            from keras.src.backend import config
 
-        return Path(config.keras_home()) / "models"
-    except Exception:  # noqa: BLE001 - private API moved: same rule as Keras' default
-        return keras_cache_dir().parent / "models"
+            return Path(config.keras_home()) / "models"
+        except (ImportError, AttributeError):  # private API moved: same rule as below
+            pass
+    home = os.environ.get("KERAS_HOME")  # Keras' own rule, without importing it
+    if not home:
+        base = os.path.expanduser("~")
+        home = os.path.join(base if os.access(base, os.W_OK) else "/tmp", ".keras")
+    return Path(home) / "models"
 
 
 def _course_cache_dir() -> Path:

@@ -65,7 +65,7 @@ def photos():
 
 def test_import_does_not_load_tensorflow():
     code = (
-        "import sys, course_utils.pretrained as p; p.class_names(); p.available; "
+        "import sys, course_utils.pretrained as p; p.class_names(); p.available(); "
         "bad = [m for m in ('tensorflow', 'keras', 'torch') if m in sys.modules]; "
         "assert not bad, bad"
     )
