@@ -586,6 +586,304 @@ def _itemsize(dtype: Any) -> int:
     return np.dtype(str(getattr(dtype, "name", dtype))).itemsize
 
 
+# =========================================================================== VGG (helper "vgg")
+# VGG16/VGG19 built from the slide's table, per-layer multiply-adds and training memory.
+# Section owned by notebook 06; other sections of this file are not touched from here.
+
+__all__ += ["CostTable", "GOOGLENET_MODULES", "VGG_CONFIGS", "conv_params", "googlenet",
+            "layer_costs", "training_memory", "vgg16", "vgg19"]
+
+#: Convolutions per block (filters, number of 3x3 convs) for the two VGG depths of the paper.
+VGG_CONFIGS: dict[int, tuple[tuple[int, int], ...]] = {
+    16: ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3)),
+    19: ((64, 2), (128, 2), (256, 4), (512, 4), (512, 4)),
+}
+
+
+def _vgg(depth: int, input_shape: Any, num_classes: Any, include_top: Any):
+    import keras
+    from keras import layers
+
+    if not isinstance(include_top, bool):
+        raise TypeError(f"include_top must be True or False, got {include_top!r}")
+    shape = _check_shape(input_shape, 32, f"VGG{depth} (five 2x2 poolings)")
+    num_classes = _check_classes(num_classes)
+    stack: list[Any] = [keras.Input(shape, name="input_layer")]
+    for b, (filters, n_convs) in enumerate(VGG_CONFIGS[depth], start=1):
+        for i in range(1, n_convs + 1):
+            stack.append(layers.Conv2D(filters, 3, padding="same", activation="relu",
+                                       name=f"block{b}_conv{i}"))  # fmt: skip
+        stack.append(layers.MaxPooling2D(2, strides=2, name=f"block{b}_pool"))
+    if include_top:
+        stack += [
+            layers.Flatten(name="flatten"),
+            layers.Dense(4096, activation="relu", name="fc1"),
+            layers.Dense(4096, activation="relu", name="fc2"),
+            layers.Dense(num_classes, activation="softmax", name="predictions"),
+        ]
+    return keras.Sequential(stack, name=f"vgg{depth}" if include_top else f"vgg{depth}_base")
+
+
+def vgg16(
+    input_shape: tuple[int, int, int] = (224, 224, 3),
+    num_classes: int = 1000,
+    include_top: bool = True,
+):
+    """VGG16 (Simonyan & Zisserman 2014, configuration D) from the slide's table.
+
+    Thirteen 3x3 convolutions (stride 1, 'same' padding, ReLU) in five blocks of
+    ``64, 64 | 128, 128 | 256 x3 | 512 x3 | 512 x3`` filters, each block closed by a 2x2/2 max
+    pooling, then ``fc1 4096 → fc2 4096 → predictions 1000 (softmax)``. Layer names are those
+    of ``keras.applications.VGG16`` (``block1_conv1`` … ``block5_pool``, ``flatten``, ``fc1``,
+    ``fc2``, ``predictions``), so weights can be copied layer by layer. 138,357,544 parameters
+    at 224x224x3 with 1000 classes (14,714,688 without the top).
+
+    Parameters
+    ----------
+    input_shape : (height, width, channels)
+        At least 32x32 (five poolings halve the size). With ``include_top`` the size fixes
+        fc1's input: 224x224 gives 7x7x512 = 25,088 inputs.
+    num_classes : int
+        Units of the softmax layer ``predictions``.
+    include_top : bool
+        False stops after ``block5_pool`` (the convolutional base used for transfer learning).
+
+    Returns
+    -------
+    keras.Sequential
+        Uncompiled, randomly initialised. Input float images (N, H, W, C); output
+        probabilities (N, num_classes), or feature maps (N, H/32, W/32, 512) without the top.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Bad ``input_shape``, ``num_classes`` or ``include_top``.
+    """
+    return _vgg(16, input_shape, num_classes, include_top)
+
+
+def vgg19(
+    input_shape: tuple[int, int, int] = (224, 224, 3),
+    num_classes: int = 1000,
+    include_top: bool = True,
+):
+    """VGG19 (configuration E, "OxfordNet"): as :func:`vgg16` with four convolutions in blocks
+    3, 4 and 5 (sixteen 3x3 convolutions). 143,667,240 parameters at 224x224x3 with 1000
+    classes (20,024,384 without the top). Same arguments, returns and errors as :func:`vgg16`.
+    """
+    return _vgg(19, input_shape, num_classes, include_top)
+
+
+@dataclass(frozen=True, repr=False)  # keep LayerTable's text repr
+class CostTable(LayerTable):
+    """A :class:`LayerTable` whose rows also carry ``macs``: multiply-adds per image.
+
+    One multiply-add (MAC) is two floating-point operations (FLOPs). Convolutions count
+    ``H_out·W_out·C_out·k_h·k_w·C_in/groups``, dense layers ``inputs·units``; pooling,
+    activations and reshapes are counted as 0 (they are comparisons or copies, a rounding
+    error next to the convolutions).
+    """
+
+    @property
+    def total_macs(self) -> int:
+        """Multiply-adds per image of the whole model."""
+        return sum(row["macs"] for row in self.rows)
+
+    @property
+    def total_flops(self) -> int:
+        """FLOPs per image (2 per multiply-add)."""
+        return 2 * self.total_macs
+
+    def to_text(self) -> str:
+        """The :class:`LayerTable` text table with a ``MACs`` column (in millions)."""
+        lines = super().to_text().split("\n")
+        macs = [f"{r['macs'] / 1e6:,.1f}M" if r["macs"] else "0" for r in self.rows]
+        values = ["MACs", "", *macs[:], "", f"{self.total_macs / 1e6:,.1f}M"]
+        width = max(len(v) for v in values)
+        out = []
+        for line, value in zip(lines, values, strict=True):
+            if set(line) == {"-"}:
+                out.append(line + "-" * (width + 2))
+            else:
+                out.append(line.ljust(len(lines[1])) + "  " + value.rjust(width))
+        return "\n".join(out)
+
+    def _repr_html_(self) -> str:
+        html = super()._repr_html_()
+        # one extra cell per row: header, rows, total
+        cells = ["<th>MACs</th>", *(f"<td>{r['macs']:,}</td>" for r in self.rows),
+                 f"<th>{self.total_macs:,}</th>"]  # fmt: skip
+        parts = html.split("</tr>")
+        return "</tr>".join(p + c for p, c in zip(parts[:-1], cells, strict=True)) + "</tr>" + \
+            parts[-1]  # fmt: skip
+
+
+def layer_costs(model: Any) -> CostTable:
+    """:func:`layer_table` plus multiply-adds per image for every layer.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built model (known input shape).
+
+    Returns
+    -------
+    CostTable
+        Rows as in :func:`layer_table` with an extra key ``macs`` (int); ``total_macs``,
+        ``total_flops``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`layer_table`.
+    """
+    table = layer_table(model)
+    by_name = {layer.name: layer for layer in model.layers}
+    rows = []
+    for row in table:
+        layer = by_name.get(row["name"]) if row["type"] != "Input" else None
+        macs = 0
+        kind = type(layer).__name__ if layer is not None else ""
+        if kind in ("Conv2D", "Conv1D"):
+            cfg = layer.get_config()
+            c_in = int(layer.input.shape[-1])
+            k = math.prod(cfg["kernel_size"])
+            macs = math.prod(row["output_shape"]) * k * c_in // cfg.get("groups", 1)
+        elif kind == "Dense":
+            macs = int(layer.input.shape[-1]) * math.prod(row["output_shape"])
+        rows.append({**row, "macs": int(macs)})
+    return CostTable(tuple(rows))
+
+
+def training_memory(
+    params: int,
+    activations_per_image: int,
+    batch_size: int = 1,
+    optimizer_slots: int = 2,
+    bytes_per_float: int = 4,
+) -> dict[str, int]:
+    """Bytes a training step holds, split by what needs them (a lower bound).
+
+    Parameters
+    ----------
+    params : int
+        Trainable parameters (weights).
+    activations_per_image : int
+        Floats stored per image in the forward pass (``LayerTable.total_activations``).
+    batch_size : int
+        Images per step.
+    optimizer_slots : int
+        Extra floats per parameter kept by the optimizer: 0 for plain SGD, 1 for momentum,
+        2 for Adam (first and second moments).
+    bytes_per_float : int
+        4 for float32, 2 for float16/bfloat16.
+
+    Returns
+    -------
+    dict[str, int]
+        ``weights``, ``gradients``, ``optimizer``, ``activations`` (forward values kept for
+        backprop, whole batch), ``activation_gradients`` (the same size again in the backward
+        pass) and ``total``, all in bytes.
+    """
+    for name, value, low in (("params", params, 0), ("activations_per_image",
+                             activations_per_image, 0), ("batch_size", batch_size, 1),
+                             ("optimizer_slots", optimizer_slots, 0),
+                             ("bytes_per_float", bytes_per_float, 1)):  # fmt: skip
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an integer, got {value!r}")
+        if value < low:
+            raise ValueError(f"{name} must be >= {low}, got {value}")
+    out = {
+        "weights": params * bytes_per_float,
+        "gradients": params * bytes_per_float,
+        "optimizer": optimizer_slots * params * bytes_per_float,
+        "activations": batch_size * activations_per_image * bytes_per_float,
+        "activation_gradients": batch_size * activations_per_image * bytes_per_float,
+    }
+    out["total"] = sum(out.values())
+    return out
+
+
+#: GoogLeNet's nine inception modules (Szegedy et al. 2014, table 1): name -> (1x1, 3x3 reduce,
+#: 3x3, 5x5 reduce, 5x5, pool proj); None marks the 3x3/2 max pooling between stages.
+GOOGLENET_MODULES: tuple[tuple[str, tuple[int, ...]] | None, ...] = (
+    ("inception_3a", (64, 96, 128, 16, 32, 32)), ("inception_3b", (128, 128, 192, 32, 96, 64)),
+    None,
+    ("inception_4a", (192, 96, 208, 16, 48, 64)), ("inception_4b", (160, 112, 224, 24, 64, 64)),
+    ("inception_4c", (128, 128, 256, 24, 64, 64)), ("inception_4d", (112, 144, 288, 32, 64, 64)),
+    ("inception_4e", (256, 160, 320, 32, 128, 128)),
+    None,
+    ("inception_5a", (256, 160, 320, 32, 128, 128)),
+    ("inception_5b", (384, 192, 384, 48, 128, 128)),
+)  # fmt: skip
+
+
+def googlenet(input_shape: tuple[int, int, int] = (224, 224, 3), num_classes: int = 1000):
+    """GoogLeNet / Inception v1 (Szegedy et al. 2014) from the paper's table 1, for counting.
+
+    ``conv1 7x7/2 64 → pool 3x3/2 → conv2 1x1 64 → conv2 3x3 192 → pool → inception 3a, 3b →
+    pool → 4a … 4e → pool → 5a, 5b → global average pooling → dropout 0.4 → fc 1000``; each
+    inception module concatenates a 1x1, a 1x1→3x3, a 1x1→5x5 and a 3x3-pool→1x1 branch.
+    Without the paper's LRN layers and auxiliary classifiers (used only in training):
+    6,998,552 parameters at 224x224x3 with 1000 classes, 1.6 G multiply-adds per image.
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled functional model; input (N, H, W, C) with H, W >= 32; output (N, num_classes).
+    """
+    import keras
+    from keras import layers
+
+    shape = _check_shape(input_shape, 32, "GoogLeNet")
+    num_classes = _check_classes(num_classes)
+
+    def conv(x, filters, k, name, stride=1):
+        return layers.Conv2D(filters, k, strides=stride, padding="same", activation="relu",
+                             name=name)(x)  # fmt: skip
+
+    inputs = keras.Input(shape, name="input_layer")
+    x = conv(inputs, 64, 7, "conv1", stride=2)
+    x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
+    x = conv(x, 64, 1, "conv2_reduce")
+    x = conv(x, 192, 3, "conv2")
+    x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool2")(x)
+    stage = 3
+    for module in GOOGLENET_MODULES:
+        if module is None:
+            x = layers.MaxPooling2D(3, strides=2, padding="same", name=f"pool{stage}")(x)
+            stage += 1
+            continue
+        name, (c1, r3, c3, r5, c5, pp) = module
+        b1 = conv(x, c1, 1, f"{name}_1x1")
+        b3 = conv(conv(x, r3, 1, f"{name}_3x3_reduce"), c3, 3, f"{name}_3x3")
+        b5 = conv(conv(x, r5, 1, f"{name}_5x5_reduce"), c5, 5, f"{name}_5x5")
+        bp = layers.MaxPooling2D(3, strides=1, padding="same", name=f"{name}_pool")(x)
+        bp = conv(bp, pp, 1, f"{name}_pool_proj")
+        x = layers.Concatenate(name=name)([b1, b3, b5, bp])
+    # the paper's "avg pool 7x7/1" over the whole final map (7x7 at 224x224 inputs)
+    x = layers.AveragePooling2D(tuple(x.shape[1:3]), name="avg_pool")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dropout(0.4, name="dropout")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="fc")(x)
+    return keras.Model(inputs, outputs, name="googlenet")
+
+
+def conv_params(kernel_size: int, c_in: int, c_out: int, bias: bool = True) -> int:
+    """Parameters of a ``Conv2D`` layer with square kernels: ``k·k·c_in·c_out (+ c_out)``.
+
+    >>> conv_params(3, 3, 64), conv_params(3, 512, 512, bias=False)
+    (1792, 2359296)
+    """
+    for name, value in (("kernel_size", kernel_size), ("c_in", c_in), ("c_out", c_out)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return kernel_size * kernel_size * c_in * c_out + (c_out if bias else 0)
+
+
+# =========================================================================== end of VGG section
+
+
 # =========================================================================== ResNet (notebook 07)
 # Residual networks (He et al. 2015): CIFAR-style 6n+2 nets and ImageNet-style ResNet-18/34/50,
 # their "plain" counterparts (same layers, no shortcuts) and a checker for the notebook's
