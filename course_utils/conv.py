@@ -616,16 +616,15 @@ def show_values(ax, values: Any, cmap: str = "gray", fmt: str = "{:g}", vmin=Non
     values = np.asarray(values)
     if values.ndim != 2:
         raise ValueError(f"values must be a 2-D array, got shape {values.shape}")
-    ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
+    image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
     if values.size <= 400:
-        lo = np.nanmin(values) if vmin is None else vmin
-        hi = np.nanmax(values) if vmax is None else vmax
-        mid = (float(lo) + float(hi)) / 2  # dark text on bright pixels (float: no uint8 overflow)
         for (i, j), v in np.ndenumerate(values):
             if np.isnan(v):
                 continue  # not computed yet
+            r, g, b, _ = image.cmap(image.norm(float(v)))  # the pixel's colour
+            bright = 0.299 * r + 0.587 * g + 0.114 * b > 0.5  # dark text on bright pixels
             ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
-                    color="black" if v > mid else "white")  # fmt: skip
+                    color="black" if bright else "white")  # fmt: skip
     ax.set_xticks([])
     ax.set_yticks([])
 
