@@ -8,9 +8,11 @@ Run from the repository root with the project's environment::
 It prints
 
 1. the float32 matmul peak (GFLOP/s): best of several ``tf.linalg.matmul`` of large matrices;
-2. steady-state LeNet-5 training throughput (images/s) through ``course_utils.training.train``,
-   the GFLOP/s that implies (training FLOPs ≈ 3 x the forward FLOPs counted from the model's
-   layers) and its fraction of the matmul peak;
+2. steady-state LeNet-5 training throughput (images/s) with the path the notebooks teach:
+   ``model.compile(..., steps_per_execution=32)`` and ``model.fit`` on a cached, batched
+   ``tf.data`` pipeline (``course_utils.training.make_dataset``), the GFLOP/s that implies
+   (training FLOPs ≈ 3 x the forward FLOPs counted from the model's layers) and its fraction
+   of the matmul peak;
 3. the wall time until the notebook's modern recipe (ReLU, max pooling, Adam) reaches 95 %
    test accuracy on the MNIST data ``load_mnist()`` provides (offline: the bundled subset).
 
@@ -86,7 +88,9 @@ def mnist_32(n_copies: int = 1):
             prep(d.x_test), d.y_test.astype("int32"), d.description)  # fmt: skip
 
 
-def compiled_lenet(activation="relu", pooling="max", lr=1e-3, jit=False, seed=0):
+def compiled_lenet(activation="relu", pooling="max", lr=1e-3, jit=False, seed=0,
+                   steps_per_execution=32):  # fmt: skip
+    """The modern LeNet-5, compiled as notebook 04 compiles it."""
     import keras
 
     from course_utils.models import lenet5
@@ -98,47 +102,48 @@ def compiled_lenet(activation="relu", pooling="max", lr=1e-3, jit=False, seed=0)
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
         jit_compile=jit,
+        steps_per_execution=steps_per_execution,
     )
     return model
 
 
 def steady_throughput(x, y, batch_size: int, jit: bool, epochs: int = 5, plain: bool = False,
-                      steps_per_execution="auto"):  # fmt: skip
-    """Images/s of the best epoch after the first (which includes tracing/compilation)."""
-    from course_utils.training import train
+                      steps_per_execution: int = 32):  # fmt: skip
+    """Images/s of the best epoch after the first (which includes tracing/compilation).
 
-    model = compiled_lenet(jit=jit)
-    if plain:  # Keras defaults: NumPy arrays, batch 32, fit's own pipeline
-        times = []
-        import keras
+    ``plain``: Keras defaults (NumPy arrays straight into ``fit``, batch 32, one step per
+    execution); otherwise ``fit`` on ``make_dataset(x, y, batch_size)`` with the model compiled
+    with ``steps_per_execution`` (capped at the steps of one epoch), as the notebooks do.
+    """
+    from course_utils.training import EpochLogger, make_dataset
 
-        class Clock(keras.callbacks.Callback):
-            def on_epoch_begin(self, epoch, logs=None):
-                self.start = time.perf_counter()
-
-            def on_epoch_end(self, epoch, logs=None):
-                times.append(time.perf_counter() - self.start)
-
-        model.fit(x, y, epochs=epochs, verbose=0, callbacks=[Clock()])
+    clock = EpochLogger(quiet=True)  # records each epoch's wall time
+    if plain:
+        model = compiled_lenet(jit=jit, steps_per_execution=1)
+        model.fit(x, y, epochs=epochs, verbose=0, callbacks=[clock])
     else:
-        history = train(model, x, y, epochs=epochs, batch_size=batch_size, verbose=False,
-                        steps_per_execution=steps_per_execution)  # fmt: skip
-        times = history.epoch_seconds
-    return len(x) / min(times[1:]), model
+        steps = min(steps_per_execution, math.ceil(len(x) / batch_size))
+        model = compiled_lenet(jit=jit, steps_per_execution=steps)
+        model.fit(make_dataset(x, y, batch_size), epochs=epochs, verbose=0, callbacks=[clock],
+                  shuffle=False)  # the data set reshuffles itself every epoch
+    return len(x) / min(clock.epoch_seconds[1:]), model
 
 
 def time_to_accuracy(xtr, ytr, xte, yte, target: float, batch_size: int, lr: float,
                      max_epochs: int = 40):  # fmt: skip
     """Wall seconds (model build, compilation and evaluation included) until test accuracy
-    >= target, checked after every epoch. Returns (seconds, epochs, accuracy)."""
-    from course_utils.training import evaluate_accuracy, train
+    >= target, checked with ``model.evaluate`` after every epoch. Returns (seconds, epochs,
+    accuracy)."""
+    from course_utils.training import make_dataset
 
     start = time.perf_counter()
-    model = compiled_lenet(lr=lr)
+    train_ds = make_dataset(xtr, ytr, batch_size)
+    test_ds = make_dataset(xte, yte, 1024, shuffle=False)
+    model = compiled_lenet(lr=lr, steps_per_execution=min(32, math.ceil(len(xtr) / batch_size)))
     acc = 0.0
     for epoch in range(1, max_epochs + 1):
-        train(model, xtr, ytr, epochs=1, batch_size=batch_size, verbose=False, seed=epoch)
-        acc = evaluate_accuracy(model, xte, yte)
+        model.fit(train_ds, initial_epoch=epoch - 1, epochs=epoch, verbose=0, shuffle=False)
+        acc = model.evaluate(test_ds, verbose=0, return_dict=True)["accuracy"]
         if acc >= target:
             return time.perf_counter() - start, epoch, acc
     return math.inf, max_epochs, acc
@@ -179,15 +184,15 @@ def main(argv=None) -> None:
           f"{train_flops / 1e6:.3f} MFLOP/image | data: {source}")  # fmt: skip
 
     # (label, batch size, jit_compile, plain model.fit, steps_per_execution)
-    configs = [(f"course helper, batch {args.batch_size}", args.batch_size, False, False, "auto")]
+    configs = [(f"fit + tf.data, batch {args.batch_size}", args.batch_size, False, False, 32)]
     if args.sweep:
         configs = [
             ("plain model.fit defaults (NumPy, batch 32)", 32, False, True, 1),
-            *[(f"course helper, batch {b}", b, False, False, "auto") for b in (64, 128, 256, 512)],
-            *[(f"course helper, batch {b}, 1 step/execution", b, False, False, 1)
+            *[(f"fit + tf.data, batch {b}", b, False, False, 32) for b in (64, 128, 256, 512)],
+            *[(f"fit + tf.data, batch {b}, 1 step/execution", b, False, False, 1)
               for b in (64, 512)],
-            ("course helper, batch 1024", 1024, False, False, "auto"),
-            *[(f"course helper, batch {b}, jit_compile=True", b, True, False, "auto")
+            ("fit + tf.data, batch 1024", 1024, False, False, 32),
+            *[(f"fit + tf.data, batch {b}, jit_compile=True", b, True, False, 32)
               for b in (128, 512)],
         ]  # fmt: skip
     print(f"steady-state training: {len(x):,} images/epoch, best epoch after the first, "
