@@ -71,6 +71,10 @@ def test_check_function_reports_errors_and_not_attempted(capsys):
 
     assert not check_function("sq", ..., _ref_square, [1.0])
     assert "not attempted" in capsys.readouterr().out
+    def stub(x): ...
+
+    assert not check_function("sq", stub, _ref_square, [1.0])
+    assert "not attempted" in capsys.readouterr().out
     assert not check_function("sq", 3, _ref_square, [1.0])
     assert "expected a function" in capsys.readouterr().out
 
