@@ -194,6 +194,46 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "online_image_size": {"fast": 160, "standard": 160, "full": 160},
         "online_epochs": {"fast": 1, "standard": 3, "full": 10},
     },
+    "09_pitfalls": {
+        # mini-batch size of every training run (small data in fast: more, smaller steps)
+        "batch_size": {"fast": 32, "standard": 64, "full": 128},
+        # Section 1: stars vs moons (32x32 shapes) with a class-dependent corner tag
+        "shortcut_n_train": {"fast": 1000, "standard": 3000, "full": 10000},
+        "shortcut_n_test": {"fast": 400, "standard": 1000, "full": 2000},
+        "shortcut_epochs": {"fast": 5, "standard": 10, "full": 20},
+        # accuracy with swapped tags must fall below this; fixed models must reach the other
+        "shortcut_max_swapped": {"fast": 0.25, "standard": 0.1, "full": 0.1},
+        "shortcut_min_fixed": {"fast": 0.6, "standard": 0.85, "full": 0.9},
+        # Section 2: Fashion-MNIST with shirts cut to 0.5 % of the training set
+        "fashion_n_train": {"fast": 2000, "standard": 12000, "full": 60000},
+        "fashion_n_test": {"fast": 2000, "standard": 10000, "full": 10000},
+        "imbalance_epochs": {"fast": 3, "standard": 5, "full": 10},
+        "n_seeds": {"fast": 2, "standard": 2, "full": 3},
+        "rare_max_recall": {"fast": 0.1, "standard": 0.1, "full": 0.1},
+        "fashion_min_accuracy": {"fast": 0.6, "standard": 0.75, "full": 0.8},
+        "min_recall_gain": {"fast": 0.02, "standard": 0.2, "full": 0.2},
+        # Section 3: the MNIST CNN (offline: the bundled 4,000/1,000 digits) and FGSM
+        "mnist_n_train": {"fast": 2000, "standard": 4000, "full": 60000},
+        "mnist_epochs": {"fast": 3, "standard": 6, "full": 10},
+        "mnist_min_accuracy": {"fast": 0.85, "standard": 0.95, "full": 0.98},
+        "fgsm_n_test": {"fast": 500, "standard": 1000, "full": 10000},
+        "fgsm_min_error_025": {"fast": 0.5, "standard": 0.5, "full": 0.5},
+        # targeted iterative attack on the pretrained classifier (step 0.5 of 255, ε = 2)
+        "attack_steps": {"fast": 5, "standard": 10, "full": 10},
+        "min_target_confidence": {"fast": 0.3, "standard": 0.9, "full": 0.9},
+        # Section 4: occlusion patch on the 224x224 photo; shortcut-model images mapped
+        "occlusion_patch": {"fast": 112, "standard": 32, "full": 32},
+        "n_maps": {"fast": 16, "standard": 64, "full": 64},
+        # Section 5: the gallery of failures (small MLPs on MNIST)
+        "gallery_n_train": {"fast": 1000, "standard": 4000, "full": 4000},
+        "gallery_epochs": {"fast": 2, "standard": 6, "full": 6},
+        "overfit_n_train": {"fast": 300, "standard": 300, "full": 300},
+        "overfit_epochs": {"fast": 40, "standard": 60, "full": 60},
+        # Section 6: group B (inverted digits) at 2 % of the training set
+        "bias_n_train": {"fast": 1500, "standard": 4000, "full": 20000},
+        "bias_epochs": {"fast": 3, "standard": 5, "full": 8},
+        "bias_min_gap": {"fast": 0.1, "standard": 0.1, "full": 0.05},
+    },
 }
 
 # Knobs every notebook gets unless it overrides them.
