@@ -169,8 +169,10 @@ def test_conv_flops_resnet50_and_resnet20():
     # He et al.: ResNet-50 has 3.8e9 FLOPs (multiply-adds); ResNet-20 about 41M.
     assert abs(models.conv_flops(models.resnet(50)) - 3.8e9) / 3.8e9 < 0.03
     assert models.conv_flops(models.resnet(20)) == 40_813_184
-    tiny = keras.Sequential([keras.Input((4, 4, 2)), keras.layers.Conv2D(3, 3), keras.layers.Flatten(),
-                             keras.layers.Dense(5)])  # fmt: skip
+    layers = keras.layers
+    tiny = keras.Sequential(
+        [keras.Input((4, 4, 2)), layers.Conv2D(3, 3), layers.Flatten(), layers.Dense(5)]
+    )
     assert models.conv_flops(tiny) == 2 * 2 * 3 * 9 * 2 + 12 * 5
 
 
@@ -217,6 +219,11 @@ def test_residual_block_check_rejects_wrong_blocks(wrong, capsys):
 
 def test_residual_block_check_not_attempted_and_broken(capsys):
     assert not models.residual_block_check(...)
+    assert "not attempted" in capsys.readouterr().out
+
+    def stub(x, filters, stride): ...
+
+    assert not models.residual_block_check(stub)
     assert "not attempted" in capsys.readouterr().out
 
     def broken(x, filters, stride):
