@@ -89,3 +89,46 @@ def test_committed_from_the_standard_profile(nb):
 def test_size_and_kernel(nb):
     assert nb.path.stat().st_size < 3_000_000
     assert nb.metadata.kernelspec.name == "python3"
+
+
+def sections(nb) -> list[tuple[str, list]]:
+    """The notebook's ``## `` sections: (heading, cells up to the next section)."""
+    found: list[tuple[str, list]] = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## "):
+            found.append((cell.source.lstrip().splitlines()[0][3:].strip(), []))
+        elif found:
+            found[-1][1].append(cell)
+    return found
+
+
+def test_every_section_has_speaker_notes(nb):
+    exempt = ("learning objectives", "exercises", "summary")
+    for heading, cells in sections(nb):
+        if heading.lower().startswith(exempt):
+            continue
+        notes = [c for c in cells if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+        assert notes, f"section {heading!r} has no speaker notes (a `notes` cell)"
+        assert all(c.cell_type == "markdown" and len(c.source) > 40 for c in notes)
+
+
+def test_trains_with_the_standard_keras_api(nb):
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert not re.search(r"training\.train\(|train_steps\(", code), "use model.fit, not a wrapper"
+    if re.search(r"\.compile\(", code):
+        assert re.search(r"\.fit\(", code), "a notebook that compiles a model trains it with fit"
+
+
+def test_exercises_have_the_student_write_code(nb):
+    exercises = next(cells for head, cells in sections(nb) if head.lower().startswith("exercises"))
+    stubs = [
+        c for c in exercises
+        if c.cell_type == "code" and "solution" not in tags(c)
+        and re.search(r"^def \w+\(", c.source, re.M)
+    ]  # fmt: skip
+    assert len(stubs) >= 2, "at least two exercises where the student writes a function"
+
+
+def test_no_download_chatter_in_outputs(nb):
+    text = json.dumps([c.get("outputs", []) for c in nb.cells])
+    assert not re.search(r"Downloading data from|Name or service not known|urlopen error", text)
