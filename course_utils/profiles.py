@@ -114,18 +114,30 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
     "05_alexnet": {
         # Colour images: CIFAR-10 when it can be loaded (never in fast), else generated shapes.
         "prefer_cifar": {"fast": False, "standard": True, "full": True},
-        "n_train": {"fast": 2000, "standard": 6000, "full": 50000},
+        "n_train": {"fast": 1200, "standard": 6000, "full": 50000},
         "n_test": {"fast": 400, "standard": 2000, "full": 10000},
+        # share of the training images held out as the validation set (never the test set)
+        "val_fraction": {"fast": 0.1, "standard": 0.1, "full": 0.1},
         "batch_size": {"fast": 64, "standard": 128, "full": 128},
         # The scaled-down AlexNet trained in section 6 (width multiplies filters and units).
         "width": {"fast": 0.125, "standard": 0.25, "full": 1.0},
-        "epochs": {"fast": 5, "standard": 10, "full": 40},
-        "min_accuracy_shapes": {"fast": 0.25, "standard": 0.7, "full": 0.9},
+        "epochs": {"fast": 4, "standard": 10, "full": 40},
+        "min_accuracy_shapes": {"fast": 0.2, "standard": 0.7, "full": 0.9},
         "min_accuracy_cifar": {"fast": 0.2, "standard": 0.4, "full": 0.7},
-        # The small experiments of section 5 (ReLU/tanh, dropout, augmentation, LRN/BN).
-        "exp_n_train": {"fast": 400, "standard": 3000, "full": 20000},
+        # Section 5's experiments: network width, seeds per variant, and per experiment the
+        # training images and epochs. 5a: ReLU vs tanh (epochs to reach a training loss);
+        # 5b/5c: dropout and augmentation on a small set trained long enough to over-fit;
+        # 5d: none / LRN / batch norm at SGD learning rate 0.05.
         "exp_width": {"fast": 0.125, "standard": 0.125, "full": 0.5},
-        "exp_epochs": {"fast": 3, "standard": 8, "full": 30},
+        "exp_seeds": {"fast": 1, "standard": 3, "full": 5},
+        "act_n_train": {"fast": 200, "standard": 1000, "full": 10000},
+        "act_epochs": {"fast": 3, "standard": 10, "full": 30},
+        "act_target_loss": {"fast": 2.05, "standard": 1.8, "full": 1.0},
+        "small_n_train": {"fast": 100, "standard": 300, "full": 2000},
+        "small_epochs": {"fast": 3, "standard": 50, "full": 60},
+        "small_batch": {"fast": 32, "standard": 32, "full": 64},
+        "norm_n_train": {"fast": 300, "standard": 1000, "full": 10000},
+        "norm_epochs": {"fast": 3, "standard": 8, "full": 20},
         "mixed_precision": {"fast": False, "standard": False, "full": True},
     },
     "08_style_transfer": {
