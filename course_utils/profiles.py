@@ -144,7 +144,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         # Image sizes are the longer side in pixels. Section 1: reconstructing the photo from
         # one layer's activations, starting from noise (Adam steps per layer).
         "recon_size": {"fast": 64, "standard": 128, "full": 256},
-        "recon_iterations": {"fast": 30, "standard": 150, "full": 500},
+        "recon_iterations": {"fast": 30, "standard": 100, "full": 500},
         "recon_layers": {
             "fast": ("block1_conv2", "block3_conv3", "block5_conv2"),
             "standard": ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv2",
@@ -154,7 +154,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         },  # fmt: skip
         # Section 2: textures from the style loss alone, for the first 1, 3, 5 style layers.
         "texture_size": {"fast": 64, "standard": 128, "full": 256},
-        "texture_iterations": {"fast": 30, "standard": 150, "full": 500},
+        "texture_iterations": {"fast": 30, "standard": 100, "full": 500},
         "texture_layer_counts": {"fast": (1, 5), "standard": (1, 3, 5), "full": (1, 3, 5)},
         # Section 3: the main style transfer (content block4_conv2, five style layers).
         "size": {"fast": 128, "standard": 256, "full": 512},
