@@ -144,7 +144,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         # Image sizes are the longer side in pixels. Section 1: reconstructing the photo from
         # one layer's activations, starting from noise (Adam steps per layer).
         "recon_size": {"fast": 64, "standard": 128, "full": 256},
-        "recon_iterations": {"fast": 30, "standard": 100, "full": 500},
+        "recon_iterations": {"fast": 30, "standard": 60, "full": 500},
         "recon_layers": {
             "fast": ("block1_conv2", "block3_conv3", "block5_conv2"),
             "standard": ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv2",
@@ -154,11 +154,14 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         },  # fmt: skip
         # Section 2: textures from the style loss alone, for the first 1, 3, 5 style layers.
         "texture_size": {"fast": 64, "standard": 128, "full": 256},
-        "texture_iterations": {"fast": 30, "standard": 100, "full": 500},
+        "texture_iterations": {"fast": 30, "standard": 60, "full": 500},
         "texture_layer_counts": {"fast": (1, 5), "standard": (1, 3, 5), "full": (1, 3, 5)},
-        # Section 3: the main style transfer (content block4_conv2, five style layers).
+        # Section 3: the main style transfer (content block4_conv2, five style layers). Most of
+        # the style-loss fall happens in the first ~100 iterations (measured: 270x after 300,
+        # ~130x after 75); 120 iterations at 170x256 took 57 s at 0.47 s/iteration on the
+        # course's 2-core CPU (benchmarks/README.md), longer when the machine is busy.
         "size": {"fast": 128, "standard": 256, "full": 512},
-        "iterations": {"fast": 30, "standard": 300, "full": 1000},
+        "iterations": {"fast": 30, "standard": 120, "full": 1000},
         "style_weight": {"fast": 1e-3, "standard": 1e-3, "full": 1e-3},
         "tv_weight": {"fast": 1e-2, "standard": 1e-2, "full": 1e-2},
         "learning_rate": {"fast": 5.0, "standard": 5.0, "full": 5.0},
@@ -167,7 +170,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         # Sections 3-4 and 6: style-weight sweep, content-layer choice, untrained network,
         # eager vs compiled step (speed_iterations steps each)
         "sweep_size": {"fast": 64, "standard": 128, "full": 256},
-        "sweep_iterations": {"fast": 20, "standard": 100, "full": 300},
+        "sweep_iterations": {"fast": 20, "standard": 60, "full": 300},
         "speed_iterations": {"fast": 3, "standard": 8, "full": 20},
         # Section 5: the widget's image size (its iterations are chosen in the widget)
         "widget_size": {"fast": 128, "standard": 128, "full": 256},
