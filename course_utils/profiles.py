@@ -140,6 +140,46 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "norm_epochs": {"fast": 3, "standard": 8, "full": 20},
         "mixed_precision": {"fast": False, "standard": False, "full": True},
     },
+    "07_resnet": {
+        # Data: Fashion-MNIST (offline too); full: CIFAR-10 on a GPU, as in the paper.
+        "prefer_cifar": {"fast": False, "standard": False, "full": True},
+        # Section 1, degradation: CIFAR-style 6n+2 nets, plain vs residual, same recipe.
+        "deg_image_size": {"fast": 14, "standard": 14, "full": 32},
+        "deg_width": {"fast": 8, "standard": 8, "full": 16},
+        "deg_depths": {"fast": (8, 20), "standard": (8, 56), "full": (20, 56)},
+        "deg_seeds": {"fast": (0,), "standard": (0, 1), "full": (0, 1, 2)},
+        "deg_n_train": {"fast": 1500, "standard": 3000, "full": 50000},
+        "deg_n_test": {"fast": 500, "standard": 1000, "full": 10000},
+        "deg_epochs": {"fast": 3, "standard": 4, "full": 40},
+        # Adam: with SGD (lr 0.05, momentum 0.9) the deep residual net needed more than the
+        # standard budget to catch up with the shallow one; the plain nets degrade with both.
+        "deg_optimizer": {"fast": "adam", "standard": "adam", "full": "sgd"},
+        "deg_lr": {"fast": 1e-3, "standard": 1e-3, "full": 0.05},
+        "batch_size": {"fast": 128, "standard": 128, "full": 128},
+        # training-error margin (fraction) the deep plain net must lose by, in every seed
+        "deg_min_gap": {"fast": 0.05, "standard": 0.05, "full": 0.01},
+        # assert "deep residual not worse than shallow residual" (too short a run in fast)
+        "deg_assert_residual": {"fast": False, "standard": True, "full": True},
+        # Section 3: nets built for the parameter/FLOP tables (ResNet-50 always, for Keras).
+        "cifar_depths": {
+            "fast": (20, 56),
+            "standard": (20, 32, 44, 56, 110),
+            "full": (20, 32, 44, 56, 110),
+        },
+        "imagenet_depths": {"fast": (50,), "standard": (18, 34, 50), "full": (18, 34, 50)},
+        # Section 5: one small ResNet trained on full-resolution images.
+        "image_size": {"fast": 14, "standard": 28, "full": 32},
+        "depth": {"fast": 8, "standard": 20, "full": 56},
+        "width": {"fast": 8, "standard": 8, "full": 16},
+        "n_train": {"fast": 3000, "standard": 6000, "full": 50000},
+        "n_test": {"fast": 1000, "standard": 2000, "full": 10000},
+        "epochs": {"fast": 4, "standard": 3, "full": 60},
+        "lr": {"fast": 0.05, "standard": 0.05, "full": 0.1},
+        # test accuracy of that ResNet (fast: 14x14 images, ResNet-8); measured in standard:
+        # 0.775 (ResNet-20, width 8, 6,000 images, 3 epochs)
+        "min_accuracy": {"fast": 0.55, "standard": 0.72, "full": 0.9},
+        "mixed_precision": {"fast": False, "standard": False, "full": True},
+    },
     "08_style_transfer": {
         # Image sizes are the longer side in pixels. Section 1: reconstructing the photo from
         # one layer's activations, starting from noise (Adam steps per layer).
