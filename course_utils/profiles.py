@@ -140,6 +140,42 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "norm_epochs": {"fast": 3, "standard": 8, "full": 20},
         "mixed_precision": {"fast": False, "standard": False, "full": True},
     },
+    "06_vgg_transfer_learning": {
+        # Section 4: Fashion-MNIST upsampled to image_size px RGB. Features of a labelled pool
+        # (n_pool images) and of n_test test images are extracted once per base; every head,
+        # label count and seed then trains on those cached features.
+        "image_size": {"fast": 32, "standard": 48, "full": 64},
+        "n_pool": {"fast": 100, "standard": 1000, "full": 5000},
+        "n_test": {"fast": 300, "standard": 1000, "full": 10000},
+        "n_labels": {"fast": 100, "standard": 500, "full": 500},
+        "label_counts": {"fast": (50, 100), "standard": (50, 100, 250, 500, 1000),
+                         "full": (50, 100, 250, 500, 1000, 2000, 5000)},  # fmt: skip
+        "seeds": {"fast": (0,), "standard": (0, 1), "full": (0, 1, 2)},
+        # where the base is cut (features of these layers are extracted and compared)
+        "cuts": {"fast": ("block3_pool", "block4_pool"),
+                 "standard": ("block2_pool", "block3_pool", "block4_pool", "block5_pool"),
+                 "full": ("block2_pool", "block3_pool", "block4_pool", "block5_pool")},
+        # head on cached features: passes over the labelled images; scratch CNN likewise
+        "head_epochs": {"fast": 12, "standard": 40, "full": 60},
+        "scratch_epochs": {"fast": 10, "standard": 30, "full": 60},
+        # fine-tuning the top block of the base (learning rate 1e-5) after the head
+        "finetune_epochs": {"fast": 1, "standard": 3, "full": 10},
+        # Section 5: steps of the BatchNorm-trap demonstration (224 px EfficientNet-Lite0)
+        "bn_images": {"fast": 10, "standard": 48, "full": 160},
+        "bn_batch": {"fast": 10, "standard": 16, "full": 32},
+        # prototype at 48 px, 500 labels, 2 seeds: pretrained cut at block3 0.83, random
+        # control 0.77, scratch CNN 0.79 (no augmentation); thresholds leave margin
+        "min_transfer_accuracy": {"fast": 0.6, "standard": 0.78, "full": 0.8},
+        "min_transfer_gain": {"fast": 0.0, "standard": 0.01, "full": 0.01},
+        # transfer minus the better scratch CNN, at n_labels and at the smallest label count;
+        # fast (32 px, one seed, 50/100 labels) is too small to order them: sanity bounds only
+        "min_gain_vs_scratch": {"fast": -0.15, "standard": 0.01, "full": 0.01},
+        "min_gain_vs_scratch_small": {"fast": -0.15, "standard": -0.03, "full": 0.0},
+        # Section 6 (online only): cats vs dogs with ImageNet VGG16
+        "run_online": {"fast": False, "standard": False, "full": True},
+        "online_image_size": {"fast": 160, "standard": 160, "full": 160},
+        "online_epochs": {"fast": 1, "standard": 3, "full": 10},
+    },
     "07_resnet": {
         # Data: Fashion-MNIST (offline too); full: CIFAR-10 on a GPU, as in the paper.
         "prefer_cifar": {"fast": False, "standard": False, "full": True},
@@ -216,42 +252,6 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "widget_size": {"fast": 128, "standard": 128, "full": 256},
         # Section 7: the original recipe with ImageNet VGG19 (needs a download: online only)
         "vgg19_recipe": {"fast": False, "standard": False, "full": True},
-    },
-    "06_vgg_transfer_learning": {
-        # Section 4: Fashion-MNIST upsampled to image_size px RGB. Features of a labelled pool
-        # (n_pool images) and of n_test test images are extracted once per base; every head,
-        # label count and seed then trains on those cached features.
-        "image_size": {"fast": 32, "standard": 48, "full": 64},
-        "n_pool": {"fast": 100, "standard": 1000, "full": 5000},
-        "n_test": {"fast": 300, "standard": 1000, "full": 10000},
-        "n_labels": {"fast": 100, "standard": 500, "full": 500},
-        "label_counts": {"fast": (50, 100), "standard": (50, 100, 250, 500, 1000),
-                         "full": (50, 100, 250, 500, 1000, 2000, 5000)},  # fmt: skip
-        "seeds": {"fast": (0,), "standard": (0, 1), "full": (0, 1, 2)},
-        # where the base is cut (features of these layers are extracted and compared)
-        "cuts": {"fast": ("block3_pool", "block4_pool"),
-                 "standard": ("block2_pool", "block3_pool", "block4_pool", "block5_pool"),
-                 "full": ("block2_pool", "block3_pool", "block4_pool", "block5_pool")},
-        # head on cached features: passes over the labelled images; scratch CNN likewise
-        "head_epochs": {"fast": 12, "standard": 40, "full": 60},
-        "scratch_epochs": {"fast": 10, "standard": 30, "full": 60},
-        # fine-tuning the top block of the base (learning rate 1e-5) after the head
-        "finetune_epochs": {"fast": 1, "standard": 3, "full": 10},
-        # Section 5: steps of the BatchNorm-trap demonstration (224 px EfficientNet-Lite0)
-        "bn_images": {"fast": 10, "standard": 48, "full": 160},
-        "bn_batch": {"fast": 10, "standard": 16, "full": 32},
-        # prototype at 48 px, 500 labels, 2 seeds: pretrained cut at block3 0.83, random
-        # control 0.77, scratch CNN 0.79 (no augmentation); thresholds leave margin
-        "min_transfer_accuracy": {"fast": 0.6, "standard": 0.78, "full": 0.8},
-        "min_transfer_gain": {"fast": 0.0, "standard": 0.01, "full": 0.01},
-        # transfer minus the better scratch CNN, at n_labels and at the smallest label count;
-        # fast (32 px, one seed, 50/200 labels) is too small to order them: sanity bounds only
-        "min_gain_vs_scratch": {"fast": -0.15, "standard": 0.01, "full": 0.01},
-        "min_gain_vs_scratch_small": {"fast": -0.15, "standard": -0.03, "full": 0.0},
-        # Section 6 (online only): cats vs dogs with ImageNet VGG16
-        "run_online": {"fast": False, "standard": False, "full": True},
-        "online_image_size": {"fast": 160, "standard": 160, "full": 160},
-        "online_epochs": {"fast": 1, "standard": 3, "full": 10},
     },
     "09_pitfalls": {
         # mini-batch size of every training run (small data in fast: more, smaller steps)
