@@ -520,6 +520,8 @@ def _detail(layer: Any) -> str:
         if cfg.get("groups", 1) != 1:
             text += f", groups={cfg['groups']}"
         return text + f", {cfg['activation']}"
+    if kind.startswith("Global") and kind.endswith("Pooling2D"):
+        return "global"
     if kind.endswith("Pooling2D"):
         p, s = cfg["pool_size"], cfg["strides"]
         return f"{p[0]}x{p[1]}/{s[0]}"

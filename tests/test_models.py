@@ -199,3 +199,13 @@ def test_layer_table_rendering_and_errors():
     unbuilt = keras.Sequential([keras.layers.Dense(3)])
     with pytest.raises(ValueError):
         models.layer_table(unbuilt)
+
+
+def test_layer_table_handles_global_pooling():
+    import keras
+
+    model = keras.Sequential(
+        [keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3), keras.layers.GlobalAveragePooling2D()]
+    )
+    table = models.layer_table(model)
+    assert "global" in str(table) and table.total_params == 3 * 3 * 3 * 4 + 4
