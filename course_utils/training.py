@@ -3,8 +3,8 @@
 
 Notebooks call ``model.compile(..., steps_per_execution=32)`` and
 ``model.fit(make_dataset(x, y, batch_size), shuffle=False, verbose=0,
-callbacks=[EpochLogger()])`` themselves. :func:`train`, a wrapper that did exactly that, is
-being retired (kept until no notebook uses it).
+callbacks=[EpochLogger()])`` themselves. The course once had a wrapper,
+``train()``, that did exactly this; it is gone so that students learn the API they will use.
 
 What makes small-network training fast on a CPU (measured in ``benchmarks/``):
 
@@ -22,7 +22,6 @@ Imports TensorFlow when called, not when imported.
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
@@ -115,97 +114,6 @@ class EpochLogger:
                 print(f"epoch {epoch + 1}/{total} — {parts} ({secs:.1f} s)")
 
         return _EpochLogger(*args, **kwargs)
-
-
-def train(
-    model: Any,
-    x: np.ndarray,
-    y: np.ndarray,
-    epochs: int,
-    batch_size: int = 128,
-    validation_data: tuple[np.ndarray, np.ndarray] | None = None,
-    verbose: bool = True,
-    callbacks: list | None = None,
-    seed: int = 0,
-    jit_compile: bool | None = None,
-    log_every: int = 1,
-    steps_per_execution: int | str | None = "auto",
-):
-    """Fit a compiled Keras model on arrays through a fast ``tf.data`` pipeline.
-
-    Being retired: notebooks call ``compile``/``fit`` themselves (see the module docstring).
-
-    Parameters
-    ----------
-    model : keras.Model
-        A compiled model.
-    x, y : np.ndarray
-        Training inputs (N, ...) and targets (N,) or (N, ...).
-    epochs : int
-        Passes over the training data (take it from the profile).
-    batch_size : int
-        Examples per gradient step. On a CPU, 128-512 keeps both cores busy.
-    validation_data : (x_val, y_val), optional
-        Evaluated after every epoch.
-    verbose : bool
-        Print one line per epoch (every ``log_every``-th epoch and the last).
-    callbacks : list of keras.callbacks.Callback, optional
-        Extra callbacks (e.g. early stopping).
-    seed : int
-        Seed of the per-epoch shuffle.
-    jit_compile : bool, optional
-        Override the model's XLA setting. ``None`` keeps it (Keras' default ``"auto"`` uses XLA
-        on a GPU only; on a CPU XLA was measured about 3x slower for LeNet-5).
-    log_every : int
-        Print every n-th epoch.
-    steps_per_execution : int, "auto" or None
-        Gradient steps run per call into the TensorFlow graph. Small networks spend much of
-        each step in Python/dispatch overhead; running many steps per call removed it
-        (LeNet-5, batch 64: about 1.3x faster). ``"auto"``: 32 steps (at most one epoch)
-        unless the model was compiled with a value other than 1; ``None``: keep the model's.
-        Batch-level callbacks then fire once per call; the results are identical.
-
-    Returns
-    -------
-    keras.callbacks.History
-        ``history.history`` maps each metric to a list of per-epoch values;
-        ``history.epoch_seconds`` lists each epoch's wall time in seconds.
-    """
-    epochs = _check_positive_int("epochs", epochs)
-    log_every = _check_positive_int("log_every", log_every)
-    if not hasattr(model, "fit"):
-        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
-    if not getattr(model, "compiled", False) and getattr(model, "optimizer", None) is None:
-        raise ValueError("compile the model before training it")
-    if jit_compile is not None:
-        model.jit_compile = bool(jit_compile)
-    train_ds = make_dataset(x, y, batch_size, shuffle=True, seed=seed)
-    steps = _steps_per_execution(steps_per_execution, getattr(model, "steps_per_execution", 1),
-                                 math.ceil(len(x) / batch_size))  # fmt: skip
-    if steps is not None and steps != getattr(model, "steps_per_execution", None):
-        model.steps_per_execution = steps
-        model.train_function = model.test_function = model.predict_function = None  # retrace
-    val_ds = None
-    if validation_data is not None:
-        if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
-            raise ValueError("validation_data must be a pair (x_val, y_val)")
-        val_ds = make_dataset(*validation_data, batch_size=max(batch_size, 512), shuffle=False)
-    logger = EpochLogger(every=log_every, quiet=not verbose)
-    cbs = [*list(callbacks or []), logger]
-    # shuffle=False: the data set shuffles itself (Keras would warn that it ignores shuffle=True).
-    history = model.fit(
-        train_ds, epochs=epochs, validation_data=val_ds, verbose=0, callbacks=cbs, shuffle=False
-    )
-    history.epoch_seconds = logger.epoch_seconds
-    return history
-
-
-def _steps_per_execution(value: Any, current: int, steps_per_epoch: int) -> int | None:
-    if value is None:
-        return None
-    if value == "auto":
-        return min(32, steps_per_epoch) if current == 1 else None
-    return _check_positive_int("steps_per_execution", value)
 
 
 def predict_proba(model: Any, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:

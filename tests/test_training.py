@@ -78,74 +78,18 @@ def test_make_dataset_bad_input(keras, x, y, bs, err):
 # ------------------------------------------------------------------ train
 
 
-def test_train_learns_and_logs(keras, blobs, capsys):
+def test_epoch_logger_with_plain_fit(keras, blobs, capsys):
     x, y = blobs
     model = tiny_model(keras)
-    history = training.train(model, x, y, epochs=3, batch_size=32, validation_data=(x, y))
-    out = capsys.readouterr()
-    assert out.err == ""  # no warnings or progress bars on stderr
-    lines = out.out.strip().splitlines()
-    assert len(lines) == 3 and lines[0].startswith("epoch 1/3 — ") and " loss " in lines[0]
-    assert set(history.history) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
-    assert len(history.history["loss"]) == 3 and len(history.epoch_seconds) == 3
-    assert history.history["loss"][-1] < history.history["loss"][0]
-    assert training.evaluate_accuracy(model, x, y) > 0.95
-
-
-def test_train_quiet_log_every_and_reproducible(keras, blobs, capsys):
-    x, y = blobs
-    h1 = training.train(tiny_model(keras), x, y, epochs=4, verbose=False, seed=3)
-    assert capsys.readouterr().out == ""
-    h2 = training.train(tiny_model(keras), x, y, epochs=4, log_every=2, seed=3)
-    assert len(capsys.readouterr().out.strip().splitlines()) == 2  # epochs 2 and 4
-    np.testing.assert_allclose(h1.history["loss"], h2.history["loss"], rtol=1e-5)
-
-
-def test_train_steps_per_execution_same_result(keras, blobs):
-    x, y = blobs
-    runs = {}
-    for steps in (1, 3, "auto"):
-        model = tiny_model(keras)
-        runs[steps] = training.train(
-            model, x, y, epochs=2, batch_size=16, verbose=False, steps_per_execution=steps
-        ).history["loss"]
-        assert model.steps_per_execution == {1: 1, 3: 3, "auto": 8}[steps]  # auto: <= 1 epoch
-    np.testing.assert_allclose(runs[1], runs[3], rtol=1e-5)
-    np.testing.assert_allclose(runs[1], runs["auto"], rtol=1e-5)
-    model = tiny_model(keras)
-    training.train(model, x, y, epochs=1, verbose=False, steps_per_execution=None)
-    assert model.steps_per_execution == 1  # None keeps the compiled value
-    for bad in (0, -2, 1.5, "fast"):
-        with pytest.raises(ValueError):
-            training.train(tiny_model(keras), x, y, epochs=1, steps_per_execution=bad)
-
-
-def test_train_jit_compile_switch(keras, blobs):
-    x, y = blobs
-    model = tiny_model(keras)
-    training.train(model, x, y, epochs=1, verbose=False, jit_compile=False)
-    assert model.jit_compile is False
-
-
-def test_train_bad_input(keras, blobs):
-    x, y = blobs
-    with pytest.raises(ValueError, match="compile"):
-        training.train(keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)]), x, y, 1)
-    model = tiny_model(keras)
-    for epochs in (0, -1, 1.5, "3"):
-        with pytest.raises(ValueError):
-            training.train(model, x, y, epochs=epochs)
-    with pytest.raises(ValueError):
-        training.train(model, x, y[:-1], epochs=1)
-    with pytest.raises(ValueError):
-        training.train(model, x, y, epochs=1, validation_data=(x,))
-    with pytest.raises(ValueError):
-        training.train(model, x, y, epochs=1, log_every=0)
-    with pytest.raises(TypeError):
-        training.train("not a model", x, y, epochs=1)
-
-
-# ------------------------------------------------------------------ predictions
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=8)  # fmt: skip
+    logger = training.EpochLogger(every=2)
+    ds = training.make_dataset(x, y, batch_size=32)
+    history = model.fit(ds, epochs=3, verbose=0, callbacks=[logger], shuffle=False)
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(" —")[0] for line in out] == ["epoch 2/3", "epoch 3/3"]
+    losses = history.history["loss"]
+    assert len(logger.epoch_seconds) == 3 and losses[-1] < losses[0]
 
 
 def test_predictions_and_accuracy(keras, blobs):
