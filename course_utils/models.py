@@ -1,14 +1,19 @@
-"""Classic CNNs built from their papers' tables: LeNet-5, a simplified LeNet and AlexNet.
+"""Classic CNNs built from their papers' tables: LeNet-5, AlexNet, VGG16/19, GoogLeNet, ResNets.
 
-Every builder returns an *uncompiled* ``keras.Sequential`` whose layer names follow the paper
-(``C1``, ``S2`` … for LeNet-5; ``conv1`` … ``fc8`` for AlexNet), so a notebook can print
-:func:`layer_table` and assert each row against the slides.
+Every builder returns an *uncompiled* Keras model whose layer names follow the paper or Keras
+(``C1``, ``S2`` … for LeNet-5; ``conv1`` … ``fc8`` for AlexNet; ``block1_conv1`` … for VGG, as in
+``keras.applications``), so a notebook can print :func:`layer_table` / :func:`layer_costs` and
+assert each row against the slides. :func:`resnet` builds CIFAR-style (6n+2) and ImageNet-style
+ResNets, with a ``plain`` switch (same layers, no shortcuts) for the degradation experiment.
 
 Parameter counts (with the defaults):
 
 ============  ==========================================================================
 LeNet-5       61,706 (C1 156, C3 2,416, C5 48,120, F6 10,164, OUTPUT 850)
 AlexNet       62,378,344 single tower; 60,965,224 with ``groups=2`` (conv2, conv4, conv5)
+VGG16         138,357,544 (= ``keras.applications.VGG16(weights=None)``); VGG19 143,667,240
+ResNet-50     25,610,152 (Keras' ResNet50 adds 26,560 conv biases: ``conv_bias=True``)
+ResNet-20     269,722 trainable (CIFAR-style, zero-padding shortcuts, as in He et al.)
 ============  ==========================================================================
 
 TensorFlow/Keras is imported inside the functions, so importing this module stays cheap.
@@ -22,13 +27,28 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "CostTable",
+    "GOOGLENET_MODULES",
     "LayerTable",
     "LocalResponseNormalization",
+    "VGG_CONFIGS",
     "alexnet",
     "alexnet_geometry",
+    "basic_block_params",
+    "bottleneck_block_params",
+    "conv_flops",
+    "conv_params",
+    "googlenet",
+    "layer_costs",
     "layer_table",
     "lenet5",
+    "residual_block",
+    "residual_block_check",
+    "resnet",
     "simplified_lenet",
+    "training_memory",
+    "vgg16",
+    "vgg19",
 ]
 
 _ACTIVATIONS = ("tanh", "relu", "sigmoid", "elu", "gelu", "linear")
@@ -592,8 +612,6 @@ def _itemsize(dtype: Any) -> int:
 # VGG16/VGG19 built from the slide's table, per-layer multiply-adds and training memory.
 # Section owned by notebook 06; other sections of this file are not touched from here.
 
-__all__ += ["CostTable", "GOOGLENET_MODULES", "VGG_CONFIGS", "conv_params", "googlenet",
-            "layer_costs", "training_memory", "vgg16", "vgg19"]
 
 #: Convolutions per block (filters, number of 3x3 convs) for the two VGG depths of the paper.
 VGG_CONFIGS: dict[int, tuple[tuple[int, int], ...]] = {
