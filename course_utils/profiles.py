@@ -156,8 +156,8 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
                  "standard": ("block2_pool", "block3_pool", "block4_pool", "block5_pool"),
                  "full": ("block2_pool", "block3_pool", "block4_pool", "block5_pool")},
         # head on cached features: passes over the labelled images; scratch CNN likewise
-        "head_epochs": {"fast": 12, "standard": 40, "full": 60},
-        "scratch_epochs": {"fast": 10, "standard": 30, "full": 60},
+        "head_epochs": {"fast": 8, "standard": 40, "full": 60},
+        "scratch_epochs": {"fast": 6, "standard": 30, "full": 60},
         # fine-tuning the top block of the base (learning rate 1e-5) after the head
         "finetune_epochs": {"fast": 1, "standard": 3, "full": 10},
         # Section 5: steps of the BatchNorm-trap demonstration (224 px EfficientNet-Lite0)
@@ -184,7 +184,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "deg_width": {"fast": 8, "standard": 8, "full": 16},
         "deg_depths": {"fast": (8, 20), "standard": (8, 56), "full": (20, 56)},
         "deg_seeds": {"fast": (0,), "standard": (0, 1), "full": (0, 1, 2)},
-        "deg_n_train": {"fast": 1500, "standard": 3000, "full": 50000},
+        "deg_n_train": {"fast": 1000, "standard": 3000, "full": 50000},
         "deg_n_test": {"fast": 500, "standard": 1000, "full": 10000},
         "deg_epochs": {"fast": 3, "standard": 4, "full": 40},
         # Adam: with SGD (lr 0.05, momentum 0.9) the deep residual net needed more than the
@@ -207,7 +207,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "image_size": {"fast": 14, "standard": 28, "full": 32},
         "depth": {"fast": 8, "standard": 20, "full": 56},
         "width": {"fast": 8, "standard": 8, "full": 16},
-        "n_train": {"fast": 3000, "standard": 6000, "full": 50000},
+        "n_train": {"fast": 2000, "standard": 6000, "full": 50000},
         "n_test": {"fast": 1000, "standard": 2000, "full": 10000},
         "epochs": {"fast": 4, "standard": 3, "full": 60},
         "lr": {"fast": 0.05, "standard": 0.05, "full": 0.1},
@@ -267,7 +267,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "fashion_n_train": {"fast": 2000, "standard": 12000, "full": 60000},
         "fashion_n_test": {"fast": 2000, "standard": 10000, "full": 10000},
         "imbalance_epochs": {"fast": 3, "standard": 5, "full": 10},
-        "n_seeds": {"fast": 2, "standard": 2, "full": 3},
+        "n_seeds": {"fast": 1, "standard": 2, "full": 3},
         "rare_max_recall": {"fast": 0.1, "standard": 0.1, "full": 0.1},
         "fashion_min_accuracy": {"fast": 0.6, "standard": 0.75, "full": 0.8},
         "min_recall_gain": {"fast": 0.02, "standard": 0.2, "full": 0.2},
