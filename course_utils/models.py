@@ -315,9 +315,13 @@ def alexnet(
     groups : int
         1 (one tower) or 2: conv2, conv4 and conv5 see only their own GPU's half of the
         channels, as in the paper's two-GPU split (``Conv2D(groups=2)``).
-    normalization : None, "lrn" or "batch"
-        Layer ``norm1``/``norm2`` after conv1 and conv2: the paper's local response
-        normalisation, or batch normalisation (momentum 0.9) for comparison.
+    normalization : None, "lrn", "batch" or "batch_all"
+        ``"lrn"`` and ``"batch"`` add a layer ``norm1``/``norm2`` after conv1 and conv2 (after
+        the ReLU, the paper's positions): local response normalisation, or batch normalisation
+        (momentum 0.9) for comparison. ``"batch_all"`` normalises *every* layer the way later
+        networks do: each convolution and hidden dense layer loses its bias and its built-in
+        activation and is followed by ``bn<i>`` (BatchNormalization, momentum 0.9) and
+        ``relu<i>`` (Activation), as in Ioffe & Szegedy (2015) and ResNet.
     dropout : float
         Dropout rate of ``drop6``/``drop7`` (paper: 0.5); 0 leaves the layers out.
     activation : str
@@ -349,8 +353,10 @@ def alexnet(
         raise ValueError(f"width must be a number in (0, 4], got {width!r}")
     if groups not in (1, 2) or isinstance(groups, bool):
         raise ValueError(f"groups must be 1 or 2, got {groups!r}")
-    if normalization not in (None, "lrn", "batch"):
-        raise ValueError(f"normalization must be None, 'lrn' or 'batch', got {normalization!r}")
+    if normalization not in (None, "lrn", "batch", "batch_all"):
+        raise ValueError(
+            f"normalization must be None, 'lrn', 'batch' or 'batch_all', got {normalization!r}"
+        )
     if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0 <= dropout < 1:
         raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
     activation = _check_choice("activation", activation, _ACTIVATIONS)
@@ -393,31 +399,46 @@ def alexnet(
     init = initializer  # a name: every layer makes its own initialiser instance
     act = activation
 
-    def conv(filters: int, kernel: int, name: str, **kw):
-        return layers.Conv2D(filters, kernel, activation=act, kernel_initializer=init,
-                             name=name, **kw)  # fmt: skip
+    every = normalization == "batch_all"
 
-    def dense(units: int, name: str, activation: str = act):
-        return layers.Dense(units, activation=activation, kernel_initializer=init, name=name)
+    def normalized(layer, name: str) -> list:
+        """``layer`` (built without activation and bias) -> BatchNorm -> activation."""
+        i = name[-1]
+        return [layer, layers.BatchNormalization(momentum=0.9, name=f"bn{i}"),
+                layers.Activation(act, name=f"{act}{i}")]  # fmt: skip
+
+    def conv(filters: int, kernel: int, name: str, **kw) -> list:
+        if every:
+            layer = layers.Conv2D(filters, kernel, use_bias=False, kernel_initializer=init,
+                                  name=name, **kw)  # fmt: skip
+            return normalized(layer, name)
+        return [layers.Conv2D(filters, kernel, activation=act, kernel_initializer=init,
+                              name=name, **kw)]  # fmt: skip
+
+    def dense(units: int, name: str) -> list:
+        if every:
+            return normalized(layers.Dense(units, use_bias=False, kernel_initializer=init,
+                                           name=name), name)  # fmt: skip
+        return [layers.Dense(units, activation=act, kernel_initializer=init, name=name)]
 
     stack = [
         keras.Input(shape),
-        conv(n(96), k1, "conv1", strides=s1),
+        *conv(n(96), k1, "conv1", strides=s1),
         *norm("norm1"),
         layers.MaxPooling2D(3, strides=2, name="pool1"),
-        conv(n(256), 5, "conv2", padding="same", groups=groups),
+        *conv(n(256), 5, "conv2", padding="same", groups=groups),
         *norm("norm2"),
         layers.MaxPooling2D(3, strides=2, name="pool2"),
-        conv(n(384), 3, "conv3", padding="same"),
-        conv(n(384), 3, "conv4", padding="same", groups=groups),
-        conv(n(256), 3, "conv5", padding="same", groups=groups),
+        *conv(n(384), 3, "conv3", padding="same"),
+        *conv(n(384), 3, "conv4", padding="same", groups=groups),
+        *conv(n(256), 3, "conv5", padding="same", groups=groups),
         layers.MaxPooling2D(3, strides=2, name="pool5"),
         layers.Flatten(name="flatten"),
-        dense(n(4096), "fc6"),
+        *dense(n(4096), "fc6"),
         *drop("drop6"),
-        dense(n(4096), "fc7"),
+        *dense(n(4096), "fc7"),
         *drop("drop7"),
-        dense(num_classes, "fc8", activation="softmax"),
+        layers.Dense(num_classes, activation="softmax", kernel_initializer=init, name="fc8"),
     ]
     return keras.Sequential(stack, name="alexnet" if width == 1 else f"alexnet_w{width:g}")
 

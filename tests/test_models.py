@@ -116,6 +116,27 @@ def test_alexnet_normalization_options():
     assert "drop6" not in [layer.name for layer in plain.layers]
 
 
+def test_alexnet_batch_norm_on_every_layer():
+    model = models.alexnet((32, 32, 3), 8, width=0.125, normalization="batch_all")
+    names = [layer.name for layer in model.layers]
+    for i, layer in zip((1, 2, 3, 4, 5, 6, 7), ("conv1", "conv2", "conv3", "conv4", "conv5", "fc6",
+                                                  "fc7"), strict=True):  # fmt: skip
+        assert names.index(layer) + 1 == names.index(f"bn{i}")
+        assert names.index(f"bn{i}") + 1 == names.index(f"relu{i}")
+        assert model.get_layer(layer).use_bias is False
+        assert model.get_layer(layer).activation.__name__ == "linear"
+        assert model.get_layer(f"bn{i}").momentum == 0.9
+    assert "norm1" not in names and model.get_layer("fc8").activation.__name__ == "softmax"
+    # one bias per unit replaced by BN's 4 numbers (2 trainable) per channel
+    plain = models.alexnet((32, 32, 3), 8, width=0.125)
+    bn_params = sum(model.get_layer(f"bn{i}").count_params() for i in range(1, 8))
+    biases = sum(plain.get_layer(n).bias.shape[0] for n in names if n[:2] in ("co", "fc")
+                 and n != "fc8")  # fmt: skip
+    assert model.count_params() == plain.count_params() - biases + bn_params
+    out = model(np.zeros((2, 32, 32, 3), "float32"), training=False)
+    assert out.shape == (2, 8)
+
+
 def test_lrn_layer_matches_formula():
     x = np.random.default_rng(0).normal(size=(1, 2, 2, 7)).astype("float32")
     y = np.asarray(models.LocalResponseNormalization()(x))
