@@ -1,7 +1,10 @@
 """Every notebook has the course's shape (CONTRIBUTING.md) and is committed executed and clean."""
 
+import ast
+import io
 import json
 import re
+import tokenize
 from pathlib import Path
 
 import nbformat
@@ -132,3 +135,45 @@ def test_exercises_have_the_student_write_code(nb):
 def test_no_download_chatter_in_outputs(nb):
     text = json.dumps([c.get("outputs", []) for c in nb.cells])
     assert not re.search(r"Downloading data from|Name or service not known|urlopen error", text)
+
+
+def _code_length(line: str) -> int:
+    """Length of a line without its trailing comment."""
+    tokens = tokenize.generate_tokens(io.StringIO(line).readline)
+    comment = next((t for t in tokens if t.type == tokenize.COMMENT), None)
+    return len((line[: comment.start[1]] if comment else line).rstrip())
+
+
+def _parse_cell(source: str) -> ast.Module:
+    """Parse a code cell, IPython magics and shell lines replaced by ``pass``."""
+    lines = ["pass" if re.match(r"\s*[%!]", line) else line for line in source.split("\n")]
+    return ast.parse("\n".join(lines))
+
+
+def test_checks_are_one_line_cells_outside_teaching_cells(nb):
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or tags(cell) & {"solution", "setup"}:
+            continue
+        body = _parse_cell(cell.source).body
+        in_defs = {
+            id(node) for stmt in body if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
+            for node in ast.walk(stmt)
+        }  # fmt: skip
+        asserts = [
+            node for stmt in body for node in ast.walk(stmt)
+            if isinstance(node, ast.Assert) and id(node) not in in_defs
+        ]  # fmt: skip
+        testing_calls = [
+            node for stmt in body for node in ast.walk(stmt)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr.startswith("assert_") and id(node) not in in_defs
+        ]  # fmt: skip
+        assert not testing_calls, f"cell {i}: checks are one-line `assert` cells, not assert_*()"
+        if not asserts:
+            continue
+        where = f"cell {i}: {cell.source[:70]!r}"
+        assert len(body) == 1 and body[0] is asserts[0], f"assert inside a teaching {where}"
+        assert "\n" not in cell.source.strip(), f"a check cell is one line: {where}"
+        assert _code_length(cell.source.strip()) <= 100, f"check over 100 characters: {where}"
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+        assert slide_type == "skip", f"check cells are skipped in the slides: {where}"
