@@ -127,7 +127,9 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         # Section 5's experiments: network width, seeds per variant, and per experiment the
         # training images and epochs. 5a: ReLU vs tanh (epochs to reach a training loss);
         # 5b/5c: dropout and augmentation on a small set trained long enough to over-fit;
-        # 5d: none / LRN / batch norm at SGD learning rate 0.05.
+        # 5d: none / LRN / batch norm at AlexNet's two positions (Adam 1e-3), then batch norm
+        # after every layer at the same and at a five times higher learning rate. The claims are
+        # asserted where the runs are long enough to show them (not in fast's 3 short epochs).
         "exp_width": {"fast": 0.125, "standard": 0.125, "full": 0.5},
         "exp_seeds": {"fast": 1, "standard": 3, "full": 5},
         "act_n_train": {"fast": 200, "standard": 1000, "full": 10000},
@@ -138,6 +140,7 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "small_batch": {"fast": 32, "standard": 32, "full": 64},
         "norm_n_train": {"fast": 300, "standard": 1000, "full": 10000},
         "norm_epochs": {"fast": 3, "standard": 8, "full": 20},
+        "norm_assert_claims": {"fast": False, "standard": True, "full": True},
         "mixed_precision": {"fast": False, "standard": False, "full": True},
     },
     "06_vgg_transfer_learning": {
@@ -209,11 +212,11 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "width": {"fast": 8, "standard": 8, "full": 16},
         "n_train": {"fast": 2000, "standard": 6000, "full": 50000},
         "n_test": {"fast": 1000, "standard": 2000, "full": 10000},
-        "epochs": {"fast": 4, "standard": 3, "full": 60},
+        "epochs": {"fast": 4, "standard": 6, "full": 60},
         "lr": {"fast": 0.05, "standard": 0.05, "full": 0.1},
         # test accuracy of that ResNet (fast: 14x14 images, ResNet-8); measured in standard:
-        # 0.775 (ResNet-20, width 8, 6,000 images, 3 epochs)
-        "min_accuracy": {"fast": 0.55, "standard": 0.72, "full": 0.9},
+        # 0.826 (ResNet-20, width 8, 6,000 images, 6 epochs; 3 epochs gave 0.775)
+        "min_accuracy": {"fast": 0.55, "standard": 0.78, "full": 0.9},
         "mixed_precision": {"fast": False, "standard": False, "full": True},
     },
     "08_style_transfer": {
