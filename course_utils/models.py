@@ -321,7 +321,8 @@ def alexnet(
         (momentum 0.9) for comparison. ``"batch_all"`` normalises *every* layer the way later
         networks do: each convolution and hidden dense layer loses its bias and its built-in
         activation and is followed by ``bn<i>`` (BatchNormalization, momentum 0.9) and
-        ``relu<i>`` (Activation), as in Ioffe & Szegedy (2015) and ResNet.
+        ``relu<i>`` (an Activation layer named after ``activation``), as in Ioffe & Szegedy
+        (2015) and ResNet.
     dropout : float
         Dropout rate of ``drop6``/``drop7`` (paper: 0.5); 0 leaves the layers out.
     activation : str
@@ -417,8 +418,8 @@ def alexnet(
 
     def dense(units: int, name: str) -> list:
         if every:
-            return normalized(layers.Dense(units, use_bias=False, kernel_initializer=init,
-                                           name=name), name)  # fmt: skip
+            layer = layers.Dense(units, use_bias=False, kernel_initializer=init, name=name)
+            return normalized(layer, name)
         return [layers.Dense(units, activation=act, kernel_initializer=init, name=name)]
 
     stack = [

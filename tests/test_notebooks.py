@@ -146,8 +146,7 @@ def _code_length(line: str) -> int:
 
 def _parse_cell(source: str) -> ast.Module:
     """Parse a code cell, IPython magics and shell lines replaced by ``pass``."""
-    lines = ["pass" if re.match(r"\s*[%!]", line) else line for line in source.split("\n")]
-    return ast.parse("\n".join(lines))
+    return ast.parse(re.sub(r"^(\s*)[%!].*$", r"\1pass", source, flags=re.M))
 
 
 def test_checks_are_one_line_cells_outside_teaching_cells(nb):
