@@ -176,3 +176,49 @@ def test_checks_are_one_line_cells_outside_teaching_cells(nb):
         assert _code_length(cell.source.strip()) <= 100, f"check over 100 characters: {where}"
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
         assert slide_type == "skip", f"check cells are skipped in the slides: {where}"
+
+
+# Words of the project's own workshop that mean nothing to a student (cite real sources instead;
+# changelogs go to commit messages). A paper's own figure is cited as "Fig. N of <paper>".
+INTERNAL_VOCABULARY = {
+    r"\bseeds?[\s_-]*0\d\d\b": "an id of the course's source files: cite the lecture or paper",
+    r"\bthe seeds\b|\bseeds'": "'the seeds' (the course's source files): cite the real source",
+    r"\bfigures?\s+\d+": "'figure N' reads as a checklist number: write 'Fig. N of <paper>'",
+    r"(earlier|older|previous|first) (version|edition) of this (notebook|lecture)"
+    r"|replaces an older|when preparing this lecture|\bthis session\b": "a changelog sentence",
+    r"\btests/\S+\.py\b|course-figures|shared/seeds": "a path of the project's workshop",
+}
+
+
+def student_facing_text(nb) -> list[tuple[int, str]]:
+    """(cell index, text) of everything a student reads: markdown (speaker notes included),
+    the strings and comments of code cells (figure titles, printed text) and the outputs."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            found.append((i, cell.source))
+            continue
+        if cell.cell_type != "code":
+            continue
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(cell.source).readline))
+            found += [(i, t.string) for t in tokens if t.type in (tokenize.STRING, tokenize.COMMENT)
+                      or t.type == getattr(tokenize, "FSTRING_MIDDLE", -1)]  # fmt: skip
+        except (tokenize.TokenError, IndentationError, SyntaxError):
+            found.append((i, cell.source))
+        for out in cell.get("outputs", []):
+            texts = [out.get("text", "")] + [
+                v for k, v in out.get("data", {}).items() if k.startswith("text/")
+            ]
+            found += [(i, t if isinstance(t, str) else "".join(t)) for t in texts]
+    return found
+
+
+def test_no_internal_vocabulary_in_student_facing_text(nb):
+    problems = [
+        f"cell {i}: {m.group(0)!r} — {why}"
+        for i, text in student_facing_text(nb)
+        for pattern, why in INTERNAL_VOCABULARY.items()
+        for m in re.finditer(pattern, text, flags=re.I)
+    ]
+    assert not problems, "internal words in student-facing text:\n" + "\n".join(problems)
