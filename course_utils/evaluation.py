@@ -5,8 +5,8 @@ difference of two variants' mean results with a 95 % confidence interval (Welch,
 when runs share seeds or splits), and a verdict that is "unresolved" when the interval
 contains 0. :func:`mean_ci` gives one variant's mean with its interval.
 
-Reference implementations for the notebooks' exercises (students write their own and
-:func:`course_utils.exercises.check_function` compares them with these). NumPy, and SciPy for the t quantiles.
+``confusion_counts`` and ``top_k_error`` are also the references of exercises (see
+:mod:`course_utils.exercise_bank`). NumPy, and SciPy for the t quantiles.
 """
 
 from __future__ import annotations

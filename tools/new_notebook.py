@@ -24,13 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 BRANCH = "main"
 
 COLAB_INSTALL = f"""\
-# Colab only: fetch the course and its helper package (does nothing elsewhere).
+# Colab only: fetch the course and install its helper package, keeping Colab's own TensorFlow
+# and Keras (does nothing elsewhere).
 import sys
 
 if "google.colab" in sys.modules:
     !git clone -q --depth 1 {REPO_URL} /content/nn-images
-    %pip install -q -e /content/nn-images
-    sys.path.insert(0, "/content/nn-images")"""
+    %run /content/nn-images/tools/colab_install.py /content/nn-images"""
 
 
 def cell(kind: str, source: str, slide: str = "-", tags: tuple[str, ...] = (), **meta):
