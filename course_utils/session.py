@@ -78,6 +78,43 @@ def device_summary(tf_module=None) -> tuple[str, bool]:
     return f"GPU ({', '.join(names)})", True
 
 
+def supported_versions() -> dict[str, str]:
+    """The version ranges the course declares (and CI tests) for its main libraries.
+
+    Read from the installed package's metadata (``pyproject.toml``'s dependencies), e.g.
+    ``{"tensorflow": ">=2.20,<2.22", "keras": ">=3.13,<4", ...}``.
+    """
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+
+    try:
+        lines = requires("course-utils") or []
+    except PackageNotFoundError:  # running from a checkout that was never pip-installed
+        from pathlib import Path
+
+        import tomllib
+
+        pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+        lines = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    found = {}
+    for line in lines:
+        req = Requirement(line)
+        if req.marker is None:  # extras (gpu, dev) carry a marker
+            found[req.name.lower()] = str(req.specifier)
+    return found
+
+
+def version_supported(package: str, version: str) -> bool:
+    """True when ``version`` of ``package`` lies in the range :func:`supported_versions` gives."""
+    from packaging.specifiers import SpecifierSet
+
+    ranges = supported_versions()
+    if package.lower() not in ranges:
+        raise ValueError(f"the course declares no version range for {package!r}")
+    return SpecifierSet(ranges[package.lower()]).contains(version, prereleases=True)
+
+
 def setup(notebook: str, profile: str | None = None, seed: int = 42) -> Profile:
     """Prepare a notebook: quiet logs, seeds, profile, device. Prints one status line.
 

@@ -125,3 +125,18 @@ def test_top_level_setup_delegates(monkeypatch):
     monkeypatch.setattr(session, "setup", lambda **kw: seen.update(kw) or "ok")
     assert course_utils.setup("00_getting_started", profile="fast") == "ok"
     assert seen == {"notebook": "00_getting_started", "profile": "fast", "seed": 42}
+
+
+def test_supported_versions_come_from_the_package_metadata():
+    from course_utils.session import supported_versions, version_supported
+
+    ranges = supported_versions()
+    assert {"tensorflow", "keras", "numpy"} <= set(ranges)
+    import keras
+    import tensorflow as tf
+
+    assert version_supported("tensorflow", tf.__version__)
+    assert version_supported("keras", keras.__version__)
+    assert not version_supported("keras", "2.15.0")
+    with pytest.raises(ValueError, match="no version range"):
+        version_supported("torch", "2.0")

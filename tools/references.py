@@ -7,7 +7,7 @@ Usage::
 
 A notebook cites a work with a markdown link to its anchor,
 ``[He et al., 2016a](#ref-he2016resnet)``, in any markdown cell (speaker notes included).
-Its References cell, the last "## References" cell (created before the end if missing),
+Its References cell, the last "## References" cell (appended at the end if missing),
 lists exactly the works it cites, from ``notebooks/references.yml``, sorted by author, each
 with the anchor the links point to.
 """
@@ -95,12 +95,7 @@ def sync(path: Path, bibliography: dict[str, dict], write: bool = True) -> bool:
         else:
             cell = nbformat.v4.new_markdown_cell(text)
             cell.metadata["slideshow"] = {"slide_type": "slide"}
-            # before the closing speaker notes of the summary, if the notebook ends with them
-            at = len(nb.cells)
-            while at > 0 and nb.cells[at - 1].metadata.get("slideshow", {}).get(
-                "slide_type") == "notes":  # fmt: skip
-                at -= 1
-            nb.cells.insert(at, cell)
+            nb.cells.append(cell)  # the last slide, after the summary and its speaker notes
         nbformat.write(nb, path)
     return True
 

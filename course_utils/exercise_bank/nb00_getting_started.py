@@ -30,3 +30,24 @@ register(FunctionExercise(
     cases=_unit_range_cases, dtype="float32",
     hint="which dtype do the pixels start in, and which one does a network want?",
 ))  # fmt: skip
+
+
+def _one_hot(labels, num_classes):
+    labels = np.asarray(labels)
+    return np.eye(num_classes, dtype=np.float32)[labels]
+
+
+def _one_hot_cases() -> list[tuple]:
+    rng = np.random.default_rng(1)
+    return [
+        (np.array([0, 1, 2]), 3),  # the identity
+        (np.array([3, 0, 3, 1]), 5),  # unsorted, repeated, classes 2 and 4 absent
+        (rng.integers(0, 10, 50), 10),  # a batch of digit labels
+        (np.array([1]), 2),  # one example
+    ]
+
+
+register(FunctionExercise(
+    "one_hot", NOTEBOOK, "one_hot", reference=_one_hot, cases=_one_hot_cases, dtype="float32",
+    hint="the output has one row per label and one column per class; each row has a single 1",
+))  # fmt: skip
