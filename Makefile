@@ -16,7 +16,20 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
           --nbval-cell-timeout 600 -p no:cacheprovider
 
-.PHONY: help setup lab test lint pytest nbval course slides browser-test clean
+.PHONY: help setup lab test lint pytest nbval course slides browser-test clean \
+        colab-setup colab-test colab-refresh
+
+# Colab's stack (requirements/colab.txt: Colab's Python and versions) in a second venv.
+COLAB_VENV   := .venv-colab
+COLAB_BIN    := $(COLAB_VENV)/bin
+COLAB_STAMP  := $(COLAB_VENV)/.installed
+COLAB_PIP    := $(COLAB_BIN)/python -m pip --disable-pip-version-check
+COLAB_PYVER  := $(shell sed -n 's/^\# python: *//p' requirements/colab.txt)
+COLAB_PYTHON ?= $(shell tools/find-python $(COLAB_PYVER) 2>/dev/null)
+# Notebooks the Colab job executes with nbval (fast profile).
+COLAB_NB     ?= notebooks/*.ipynb
+# Unit tests that are not about the Colab stack: real browsers, `make lab`, the JupyterHub test.
+COLAB_PYTEST_SKIP := --ignore=tests/browser --ignore=tests/test_lab_server.py --ignore=tests/hub
 
 help:
 	@echo "make lab    - set up .venv (first time) and start JupyterLab on notebooks/ (ARGS=... passes through)"
@@ -24,11 +37,13 @@ help:
 	@echo "make course - re-execute notebooks in place (PROFILE=standard|fast|full, NB=notebooks/01_*.ipynb)"
 	@echo "make slides - build one offline reveal.js deck per notebook + slides/index.html"
 	@echo "make browser-test - only the headless-Chromium tests (decks, JupyterLab, RISE)"
+	@echo "make colab-test - Colab's Python and versions (requirements/colab.txt) in .venv-colab:"
+	@echo "                  unit tests + nbval (fast); make colab-refresh updates colab.txt"
 	@echo "make clean  - remove .venv, caches and build output"
 
 # Idempotent: reinstalls only when the dependency files change.
 $(STAMP): pyproject.toml requirements/constraints.txt tools/jupyterlab-overrides.json
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python >= 3.10 needed (3.11 recommended)"'
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 needed"'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade "pip>=24"
 	$(PIP) install -q -c requirements/constraints.txt -e ".[$(EXTRAS)]"
@@ -70,7 +85,34 @@ slides: setup
 browser-test: setup
 	$(BIN)/python -m pytest tests/browser
 
+# Colab's runtime, the part of it the course touches, at exactly Colab's versions; then the course
+# installed the way every notebook's first cell installs it (tools/colab_install.py), after a
+# dry run that fails if pip would touch TensorFlow, Keras or NumPy; then the test tools.
+$(COLAB_STAMP): requirements/colab.txt pyproject.toml tools/colab_install.py
+	@test -n "$(COLAB_PYTHON)" || { tools/find-python $(COLAB_PYVER); exit 1; }
+	@test -x $(COLAB_BIN)/python || $(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_PIP) install -q --upgrade "pip>=24"
+	$(COLAB_PIP) install -q -r requirements/colab.txt
+	$(COLAB_BIN)/python tools/colab_install.py --dry-run .
+	$(COLAB_BIN)/python tools/colab_install.py .
+	$(COLAB_PIP) install -q -c requirements/colab.txt "nbval==0.11.*"
+	$(COLAB_PIP) check
+	@touch $(COLAB_STAMP)
+
+colab-setup: $(COLAB_STAMP)
+
+colab-test: colab-setup
+	$(COLAB_BIN)/python -m pytest -p no:cacheprovider $(COLAB_PYTEST_SKIP) tests
+	COURSE_PROFILE=fast $(COLAB_BIN)/python -m pytest $(NBVAL) $(COLAB_NB)
+
+# Re-read Colab's published package list (googlecolab/backend-info) into requirements/colab.txt.
+colab-refresh:
+	@test -n "$(COLAB_PYTHON)" || { tools/find-python $(COLAB_PYVER); exit 1; }
+	rm -rf /tmp/backend-info && git clone -q --depth 1 https://github.com/googlecolab/backend-info /tmp/backend-info
+	$(COLAB_PYTHON) -m tools.colab_stack /tmp/backend-info > requirements/colab.txt.new
+	mv requirements/colab.txt.new requirements/colab.txt
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info test-output \
+	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache .ruff_cache build *.egg-info test-output \
 	    slides/node_modules slides/*.html
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
