@@ -2,14 +2,14 @@
 
 Usage (needs ``sudo apt install gcompris-qt-data``; Pillow reads the webp pieces)::
 
-    python data/scripts/make_paintings.py [--preview DIR]
+    python data/scripts/make_paintings.py [--preview DIR] [--out DIR]
     (cd data && sha256sum paintings/*.jpg)      # then update data/MANIFEST.sha256
 
 GCompris' "paintings" activity ships 22 public-domain paintings cut into jigsaw pieces inside
 the Qt resource archive ``/usr/share/gcompris-qt/rcc/paintings.rcc``. This script
 
-1. reads that archive itself (no Qt needed; format below) and takes the board files
-   ``resource/board/boardN_0.qml`` and the ``resource/image/*.webp`` pieces;
+1. reads that archive itself (no Qt needed; ``qt_resources.read_rcc``) and takes the board
+   files ``resource/board/boardN_0.qml`` and the ``resource/image/*.webp`` pieces;
 2. for each painting, places every piece as GCompris' Babymatch activity does: the board
    gives the piece's *centre* as a fraction of a 702 x 515 background, so the top-left corner
    is ``(x * 702 - w / 2, y * 515 - h / 2)``, pieces at their native size. Pieces are larger
@@ -22,16 +22,10 @@ the Qt resource archive ``/usr/share/gcompris-qt/rcc/paintings.rcc``. This scrip
    checks that no gap is left inside,
    resizes to at most 512 px on the longer side (Pillow LANCZOS) and saves a JPEG (quality 90).
 
-Qt resource (rcc) format, as written by Qt's ``rcc`` tool (versions 1-3):
-header ``b"qres"``, version (uint32 big-endian), offsets of the tree, the data and the names
-(uint32 each), and from version 3 a uint32 of global flags. Tree nodes are 14 bytes (version 1)
-or 22 bytes (+ a uint64 modification time): name offset (uint32), flags (uint16; 0x1 zlib,
-0x2 directory, 0x4 zstd), then for a directory the child count and first child index
-(uint32 each), for a file the country and language (uint16 each) and the data offset (uint32).
-A name is a uint16 length, a uint32 hash and that many UTF-16BE code units. A data entry is a
-uint32 length then the bytes; zlib-compressed entries start with the uint32 uncompressed size
-(Qt's ``qCompress`` layout), zstd entries are a plain zstd frame (Qt >= 5.13; the Debian 3.1
-archive uses zlib or no compression only).
+The Qt resource archive is read by ``qt_resources.read_rcc`` (shared with
+``make_photo_set.py``; the format is described there). ``--out DIR`` writes the JPEGs
+elsewhere than ``data/paintings`` (to check a rebuild against the manifest without touching
+the committed files).
 """
 
 from __future__ import annotations
@@ -39,15 +33,14 @@ from __future__ import annotations
 import argparse
 import io
 import re
-import struct
 import sys
-import zlib
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from qt_resources import GCOMPRIS_RCC, read_rcc
 
-RCC = Path("/usr/share/gcompris-qt/rcc/paintings.rcc")
+RCC = GCOMPRIS_RCC / "paintings.rcc"
 OUT = Path(__file__).resolve().parents[1] / "paintings"
 MAX_SIDE = 512
 QUALITY = 90
@@ -59,56 +52,6 @@ PAINTINGS = {
     "village_street_auvers": "gogh_auvert_",
     "mona_lisa": "MonaLisa_",
 }
-
-
-def read_rcc(path: Path) -> dict[str, bytes]:
-    """All files of a Qt resource archive: {"/path/inside": bytes}."""
-    blob = path.read_bytes()
-    magic, version, tree, data, names = struct.unpack(">4sIIII", blob[:20])
-    if magic != b"qres" or version not in (1, 2, 3):
-        raise ValueError(f"{path} is not a Qt resource archive (magic {magic!r}, v{version})")
-    node_size = 14 if version == 1 else 22
-
-    def name_at(offset: int) -> str:
-        length, _hash = struct.unpack(">HI", blob[names + offset : names + offset + 6])
-        return blob[names + offset + 6 : names + offset + 6 + 2 * length].decode("utf-16-be")
-
-    def payload(offset: int, flags: int) -> bytes:
-        start = data + offset
-        (length,) = struct.unpack(">I", blob[start : start + 4])
-        raw = blob[start + 4 : start + 4 + length]
-        if len(raw) != length:
-            raise ValueError("truncated data entry in the archive")
-        if flags & 0x1:  # zlib, qCompress layout
-            (size,) = struct.unpack(">I", raw[:4])
-            out = zlib.decompress(raw[4:])
-            if len(out) != size:
-                raise ValueError("zlib entry of the wrong size")
-            return out
-        if flags & 0x4:  # zstd (Qt >= 5.13)
-            try:
-                from compression import zstd  # Python >= 3.14
-            except ImportError:
-                import zstandard as zstd  # PyPI package, for older Pythons
-            return zstd.decompress(raw)
-        return raw
-
-    files: dict[str, bytes] = {}
-
-    def walk(index: int, parent: str) -> None:
-        node = tree + index * node_size
-        name_offset, flags = struct.unpack(">IH", blob[node : node + 6])
-        path_here = f"{parent}/{name_at(name_offset)}" if index else ""
-        if flags & 0x2:
-            count, first = struct.unpack(">II", blob[node + 6 : node + 14])
-            for child in range(first, first + count):
-                walk(child, path_here)
-        else:
-            _country, _language, offset = struct.unpack(">HHI", blob[node + 6 : node + 14])
-            files[path_here] = payload(offset, flags)
-
-    walk(0, "")
-    return files
 
 
 PIECE = re.compile(
@@ -238,9 +181,10 @@ def assemble(files: dict[str, bytes], board: str) -> tuple[np.ndarray, dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--preview", type=Path, help="also save full-size PNGs in this folder")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"JPEG folder (default {OUT})")
     args = parser.parse_args()
     files = read_rcc(RCC)
-    OUT.mkdir(exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     for name, prefix in PAINTINGS.items():
         path, board = find_board(files, prefix)
         rgb, stats = assemble(files, board)
@@ -255,7 +199,7 @@ def main() -> int:
         if scale < 1:
             size = (round(image.width * scale), round(image.height * scale))
             image = image.resize(size, Image.Resampling.LANCZOS)
-        out = OUT / f"{name}.jpg"
+        out = args.out / f"{name}.jpg"
         image.save(out, quality=QUALITY, optimize=True)
         title = TITLE.search(board).group(1)
         print(
