@@ -12,7 +12,9 @@ Where no real fallback exists the loader raises :class:`DataUnavailableError` wi
 message that says what to do; it never invents data silently.
 
 :func:`load_painting` follows the same order (Keras cache, Wikimedia Commons download, the
-reproductions bundled in ``data/paintings/``); :func:`available` lists what this machine has.
+reproductions bundled in ``data/paintings/``); :func:`load_photo_set` loads the small set of
+real photos bundled in ``data/photos/`` (the same files online and offline);
+:func:`available` lists what this machine has.
 TensorFlow/Keras is imported only when a Keras step actually runs.
 """
 
@@ -39,7 +41,9 @@ __all__ = [
     "Dataset",
     "PAINTINGS",
     "PHOTOS",
+    "PHOTO_SET_CLASSES",
     "Painting",
+    "PhotoSet",
     "available",
     "data_dir",
     "data_mode",
@@ -51,6 +55,7 @@ __all__ = [
     "load_mnist",
     "load_painting",
     "load_photo",
+    "load_photo_set",
     "read_idx",
     "verify_file",
 ]
@@ -789,6 +794,233 @@ def load_painting(name: str, size: int | None = None, verbose: bool = True) -> n
     return np.array(image, dtype=np.uint8)  # a writable copy
 
 
+# --------------------------------------------------------------------------- photo set
+
+PHOTO_SET_CLASSES = ("fish", "mammal", "monument", "renewable energy", "tool")
+PHOTO_SET_SIZE = 224  # side of the bundled squares
+_PHOTO_INDEX = "photos/INDEX.csv"
+_PHOTO_INDEX_FIELDS = (
+    "file", "class", "activity", "source_file", "original_size", "squared", "author",
+    "licence", "url",
+)  # fmt: skip
+_PHOTO_REBUILD = (
+    "restore it with `git checkout -- data/photos data/MANIFEST.sha256`, or rebuild the set "
+    "with `python data/scripts/make_photo_set.py` (needs `sudo apt install gcompris-qt-data`)"
+)
+
+
+@dataclass(frozen=True)
+class PhotoSet:
+    """A small set of real photographs in a few categories (see :func:`load_photo_set`).
+
+    Attributes
+    ----------
+    images : np.ndarray
+        uint8 RGB photos in 0..255, shape (N, S, S, 3), sorted by class.
+    labels : np.ndarray
+        uint8 labels in 0..n_classes-1, shape (N,).
+    class_names : tuple[str, ...]
+        Name of each label.
+    files : tuple[str, ...]
+        The bundled file of each photo, relative to ``data/``.
+    credits : tuple[str, ...]
+        ``"author (licence) url"`` of each photo (the licence as an SPDX identifier).
+    source : str
+        ``"bundled"``: the same files online and offline.
+    description : str
+        One line saying where the photos came from.
+    """
+
+    images: np.ndarray
+    labels: np.ndarray
+    class_names: tuple[str, ...]
+    files: tuple[str, ...]
+    credits: tuple[str, ...]
+    source: str
+    description: str
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def counts(self) -> dict[str, int]:
+        """Photos per class: ``{"fish": 28, ...}``."""
+        n = np.bincount(self.labels, minlength=len(self.class_names))
+        return {name: int(c) for name, c in zip(self.class_names, n, strict=True)}
+
+    def split_indices(
+        self, k: int, seed: int = 0, n_test: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Indices of a random k-shot split: (train, test), see :meth:`split`.
+
+        For features computed once for all photos: ``features[train]``, ``features[test]``.
+        """
+        smallest = min(self.counts().values())
+        for name, value in (("k", k), ("seed", seed), ("n_test", n_test)):
+            if value is None and name == "n_test":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | np.integer):
+                raise TypeError(f"{name} must be an int, got {value!r}")
+        if not 1 <= k < smallest:
+            raise ValueError(f"k must be in 1..{smallest - 1} (the smallest class has "
+                             f"{smallest} photos), got {k}")  # fmt: skip
+        if n_test is not None and not 1 <= n_test <= smallest - k:
+            raise ValueError(f"n_test must be in 1..{smallest - k} with k={k}, got {n_test}")
+        rng = np.random.default_rng(seed)
+        train, test = [], []
+        for c in range(len(self.class_names)):
+            idx = rng.permutation(np.flatnonzero(self.labels == c))
+            train.append(idx[:k])
+            test.append(idx[k:] if n_test is None else idx[k : k + n_test])
+        return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
+
+    def split(self, k: int, seed: int = 0, n_test: int | None = None) -> Dataset:
+        """``k`` random training photos per class; the others (or ``n_test`` per class) test.
+
+        Parameters
+        ----------
+        k : int
+            Training photos per class, 1 <= k < the smallest class.
+        seed : int
+            Seed of the random choice (``np.random.default_rng``): one seed, one split.
+        n_test : int, optional
+            Test photos per class (a class-balanced test set); ``None``: all the others.
+
+        Returns
+        -------
+        Dataset
+            ``x_train`` (n_classes * k, S, S, 3), ``x_test`` the chosen test photos, both
+            shuffled; labels uint8. Training and test photos never overlap.
+        """
+        train, test = self.split_indices(k, seed, n_test)
+        rest = "the other photos" if n_test is None else f"{n_test} per class"
+        return Dataset(
+            self.images[train], self.labels[train], self.images[test], self.labels[test],
+            self.class_names, self.source,
+            f"{self.description}; split seed {seed}: {k} per class for training, {rest} for "
+            "testing",
+        )  # fmt: skip
+
+
+def _photo_index() -> list[dict[str, str]]:
+    """Rows of the hash-checked ``data/photos/INDEX.csv``."""
+    import csv
+
+    path = verify_file(_PHOTO_INDEX)
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+    if tuple(reader.fieldnames or ()) != _PHOTO_INDEX_FIELDS:
+        raise DataIntegrityError(f"data/{_PHOTO_INDEX} has columns {reader.fieldnames}")
+    unknown = {r["class"] for r in rows} - set(PHOTO_SET_CLASSES)
+    if unknown:
+        raise DataIntegrityError(f"data/{_PHOTO_INDEX} names unknown classes {sorted(unknown)}")
+    return rows
+
+
+def _check_photo_classes(classes: object) -> tuple[str, ...]:
+    if classes is None:
+        return PHOTO_SET_CLASSES
+    if isinstance(classes, str) or not all(isinstance(c, str) for c in classes):
+        raise TypeError(f"classes must be a sequence of class names or None, got {classes!r}")
+    classes = tuple(classes)
+    unknown = [c for c in classes if c not in PHOTO_SET_CLASSES]
+    if unknown or not classes or len(set(classes)) != len(classes):
+        raise ValueError(
+            f"classes must be distinct names among {', '.join(PHOTO_SET_CLASSES)}; got {classes}"
+        )
+    return classes
+
+
+def load_photo_set(
+    size: int = PHOTO_SET_SIZE, classes: tuple[str, ...] | None = None, verbose: bool = True
+) -> PhotoSet:
+    """Load the course's small set of real photographs: fish, mammals, monuments, ...
+
+    201 real photographs in five categories (fish 28, mammal 35, monument 71, renewable energy
+    28, tool 39) that the educational suite GCompris ships with their credits, taken from
+    the Debian package ``gcompris-qt-data`` by ``data/scripts/make_photo_set.py`` and bundled
+    in ``data/photos/`` as 224 x 224 JPEGs (photos on a plain studio background padded to a
+    square with it, the others centre-cropped). Every file is SHA-256-checked against
+    ``data/MANIFEST.sha256``; there is no download: online and offline use the same files.
+    Per-photo author, source and licence (public domain, CC0, CC BY, CC BY-SA, GPL) are in
+    ``data/photos/INDEX.csv`` and ``.credits``.
+
+    What it is **not**: a benchmark. It is tiny (a few dozen photos per class), and it shows
+    what an educational game for children shows: famous landmarks, zoo and farm animals,
+    fish in aquariums and reefs, tools on white backgrounds, mostly windmills and solar panels
+    for "renewable energy". Scores on it say how well a model separates these few, very
+    distinct categories from a handful of examples, not how it does on photos in general.
+    ``data/README.md`` lists its known biases and what was left out, and why.
+
+    Parameters
+    ----------
+    size : int
+        Side of the returned squares, 1..224 (Pillow LANCZOS below 224).
+    classes : sequence of str, optional
+        A subset of :data:`PHOTO_SET_CLASSES`, in the label order wanted; ``None``: all five.
+    verbose : bool
+        Print one line saying where the photos came from.
+
+    Returns
+    -------
+    PhotoSet
+        ``images`` uint8 (N, size, size, 3), ``labels`` uint8 (N,), ``class_names``,
+        ``files``, ``credits``, ``source="bundled"``; ``.split(k, seed)`` draws a k-shot split.
+
+    Raises
+    ------
+    TypeError
+        ``size`` not an int, ``classes`` not a sequence of strings.
+    ValueError
+        ``size`` outside 1..224, unknown or repeated class names.
+    DataUnavailableError
+        A bundled file is missing, truncated or corrupt (the message says which and how to
+        restore it).
+    """
+    if isinstance(size, bool) or not isinstance(size, int | np.integer):
+        raise TypeError(f"size must be an int (pixels), got {size!r}")
+    if not 1 <= size <= PHOTO_SET_SIZE:
+        raise ValueError(
+            f"size must be in 1..{PHOTO_SET_SIZE} (the bundled photos are "
+            f"{PHOTO_SET_SIZE} px; larger would only upsample), got {size}"
+        )
+    classes = _check_photo_classes(classes)
+    if not isinstance(verbose, bool):
+        raise TypeError(f"verbose must be True or False, got {verbose!r}")
+    try:
+        rows = [r for r in _photo_index() if r["class"] in classes]
+        rows.sort(key=lambda r: (classes.index(r["class"]), r["file"]))
+        images = np.empty((len(rows), size, size, 3), np.uint8)
+        for i, row in enumerate(rows):
+            name = f"photos/{row['file']}"
+            image = _read_rgb(verify_file(name))
+            if image.shape != (PHOTO_SET_SIZE, PHOTO_SET_SIZE, 3):
+                raise DataIntegrityError(f"data/{name} is {image.shape}, not 224 x 224 RGB")
+            if size != PHOTO_SET_SIZE:
+                from PIL import Image
+
+                image = np.asarray(
+                    Image.fromarray(image).resize((size, size), Image.Resampling.LANCZOS)
+                )
+            images[i] = image
+    except DataIntegrityError as err:
+        message = f"the photo set is not available: {err}; {_PHOTO_REBUILD}"
+        raise DataUnavailableError(message) from err
+    labels = np.array([classes.index(r["class"]) for r in rows], np.uint8)
+    counts = ", ".join(f"{c} {int((labels == i).sum())}" for i, c in enumerate(classes))
+    description = (
+        f"Photo set: bundled real photos data/photos ({len(rows)} photos {size}x{size}: "
+        f"{counts}; from GCompris via Debian gcompris-qt-data, credits in data/photos/INDEX.csv)"
+    )
+    if verbose:
+        print(description)
+    return PhotoSet(
+        images, labels, classes, tuple(f"photos/{r['file']}" for r in rows),
+        tuple(f"{r['author']} ({r['licence']}) {r['url']}" for r in rows),
+        "bundled", description,
+    )  # fmt: skip
+
+
 # --------------------------------------------------------------------------- overview
 
 
@@ -800,7 +1032,8 @@ def available() -> dict[str, str]:
     dict[str, str]
         e.g. ``{"MNIST": "bundled real subset (4,000 / 1,000)", "Fashion-MNIST": "Debian
         package dataset-fashion-mnist (60,000 / 10,000)", "CIFAR-10": "not available offline",
-        "painting great_wave": "bundled reproduction (<= 512 px)", ...}``. ``"Keras cache"`` when
+        "painting great_wave": "bundled reproduction (<= 512 px)", ..., "photo set": "bundled
+        (201 photos, 5 classes)"}``. ``"Keras cache"`` when
         cached, ``"download on first use"`` when online. Nothing is loaded or downloaded.
     """
     online = data_mode() == "online"
@@ -823,4 +1056,14 @@ def available() -> dict[str, str]:
         else:
             status = "missing"
         out[f"painting {name}"] = status
+    try:
+        rows = _photo_index()
+        ok = all(_bundled_ok(f"photos/{r['file']}") for r in rows)
+    except DataIntegrityError:
+        ok = False
+    out["photo set"] = (
+        f"bundled ({len(rows)} photos, {len(PHOTO_SET_CLASSES)} classes)"
+        if ok
+        else "missing or corrupt (see load_photo_set)"
+    )
     return out
