@@ -84,6 +84,80 @@ def show_images(
     return fig
 
 
+def show_per_class(
+    images: Any,
+    labels: Any,
+    class_names: Sequence[str],
+    per_class: int = 6,
+    seed: int | None = 0,
+    size: float = 1.2,
+    title: str | None = None,
+):
+    """Show ``per_class`` examples of every class: one row per class, named with its count.
+
+    Parameters
+    ----------
+    images : array-like
+        Shape (N, H, W), (N, H, W, 1) or (N, H, W, 3); uint8 in 0..255 or floats.
+    labels : array-like of int
+        Shape (N,), values in 0..len(class_names)-1.
+    class_names : sequence of str
+        Name of each label (rows follow this order).
+    per_class : int
+        Examples per row; a class with fewer shows them all and leaves the rest blank.
+    seed : int or None
+        Draw the examples at random with this seed; ``None``: the first ones of each class.
+    size : float
+        Inches per image.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With ``fig.indices``: (n_classes, per_class) int array of the images shown (-1: blank).
+    """
+    import matplotlib.pyplot as plt
+
+    arr = _as_image_batch(images)
+    y = _as_labels(labels, "labels")
+    if len(y) != len(arr):
+        raise ValueError(f"got {len(arr)} images but {len(y)} labels")
+    if isinstance(class_names, str) or not all(isinstance(c, str) for c in class_names):
+        raise TypeError("class_names must be a sequence of strings")
+    if len(class_names) == 0 or y.min() < 0 or y.max() >= len(class_names):
+        raise ValueError(f"labels must be in 0..{len(class_names) - 1} (one per class name)")
+    if isinstance(per_class, bool) or not isinstance(per_class, int) or per_class <= 0:
+        raise ValueError(f"per_class must be a positive integer, got {per_class!r}")
+    rng = None if seed is None else np.random.default_rng(seed)
+    indices = np.full((len(class_names), per_class), -1)
+    for c in range(len(class_names)):
+        members = np.flatnonzero(y == c)
+        chosen = members[:per_class] if rng is None else np.sort(
+            rng.choice(members, min(per_class, len(members)), replace=False)
+        )  # fmt: skip
+        indices[c, : len(chosen)] = chosen
+    fig, axes = plt.subplots(
+        len(class_names), per_class, figsize=(per_class * size + 1.5, len(class_names) * size),
+        squeeze=False,
+    )  # fmt: skip
+    for (c, j), ax in np.ndenumerate(axes):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        if indices[c, j] >= 0:
+            ax.imshow(arr[indices[c, j]], cmap="gray" if arr.ndim == 3 else None)
+        if j == 0:
+            ax.set_ylabel(f"{class_names[c]}\n({int((y == c).sum())})", rotation=0,
+                          ha="right", va="center", fontsize=11)  # fmt: skip
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.indices = indices
+    return fig
+
+
 def plot_history(history: Any, metrics: Sequence[str] = ("loss", "accuracy"), title: str = ""):
     """Plot training curves (train and, if present, validation) per metric.
 

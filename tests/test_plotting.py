@@ -234,3 +234,35 @@ def test_feature_maps_bad_input(tiny_cnn):
         plotting.feature_maps(tiny_cnn, np.ones((12, 12)), "conv")
     with pytest.raises(ValueError):
         plotting.show_feature_maps(tiny_cnn, np.ones((12, 12)), ["conv"], max_maps=0)
+
+
+# ------------------------------------------------------------------ show_per_class
+
+
+def test_show_per_class_rows_counts_and_blanks():
+    images = np.arange(7 * 4 * 4 * 3, dtype=np.float64).reshape(7, 4, 4, 3) % 1
+    labels = [0, 0, 0, 1, 1, 1, 2]  # class 2 has a single example
+    fig = plotting.show_per_class(images, labels, CLASSES, per_class=2, seed=None, title="t")
+    assert len(fig.axes) == 6 and fig.indices.tolist() == [[0, 1], [3, 4], [6, -1]]
+    assert [fig.axes[i].get_ylabel() for i in (0, 2, 4)] == ["a\n(3)", "b\n(3)", "c\n(1)"]
+    assert len(fig.axes[5].images) == 0 and len(fig.axes[4].images) == 1
+    picked = plotting.show_per_class(images, labels, CLASSES, per_class=2, seed=1).indices
+    assert all(np.isin(picked[c][picked[c] >= 0], np.flatnonzero(np.array(labels) == c)).all()
+               for c in range(3))  # fmt: skip
+    assert (picked == plotting.show_per_class(images, labels, CLASSES, 2, seed=1).indices).all()
+
+
+@pytest.mark.parametrize(
+    ("labels", "names", "per_class", "error"),
+    [
+        ([0, 1], CLASSES, 2, ValueError),  # 3 images, 2 labels
+        ([0, 1, 3], CLASSES, 2, ValueError),  # label out of range
+        ([0.0, 1.0, 2.0], CLASSES, 2, TypeError),  # float labels
+        ([0, 1, 2], "abc", 2, TypeError),  # class names as one string
+        ([0, 1, 2], CLASSES, 0, ValueError),
+        ([0, 1, 2], CLASSES, True, ValueError),
+    ],
+)
+def test_show_per_class_bad_input(labels, names, per_class, error):
+    with pytest.raises(error):
+        plotting.show_per_class(np.zeros((3, 4, 4)), labels, names, per_class=per_class)
