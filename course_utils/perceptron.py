@@ -18,6 +18,7 @@ __all__ = [
     "LOGIC_INPUTS",
     "Perceptron",
     "Step",
+    "binary_inputs",
     "boundary_points",
     "describe_step",
     "first_clean_epoch",
@@ -44,13 +45,36 @@ GATES: dict[str, np.ndarray] = {
     "XOR": np.array([0, 1, 1, 0]),
 }
 
-#: Hand-chosen (w, b) per gate. NAND is the seed's unit (-2, -2, bias 3); OR is the slides'
-#: w = [0.5, 0.5], b = -0.25. XOR has none: no single unit computes it.
+#: Hand-chosen (w, b) per gate. NAND is the unit of Clinton's talk "Neural networks for
+#: biomedical image analysis" (-2, -2, bias 3); OR is the w = [0.5, 0.5], b = -0.25 of
+#: Karagiannis's "Deep Learning Workshop" slides. XOR has none: no single unit computes it.
 HAND_WEIGHTS: dict[str, tuple[np.ndarray, float]] = {
     "AND": (np.array([1.0, 1.0]), -1.5),
     "OR": (np.array([0.5, 0.5]), -0.25),
     "NAND": (np.array([-2.0, -2.0]), 3.0),
 }
+
+
+def binary_inputs(n: int) -> np.ndarray:
+    """Every input of an ``n``-input logic unit: the 2**n binary rows in truth-table order.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs, 1 to 16.
+
+    Returns
+    -------
+    np.ndarray
+        float64 of shape (2**n, n); row i is i written in binary (first column most
+        significant), so ``binary_inputs(2)`` equals :data:`LOGIC_INPUTS`.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer):
+        raise TypeError(f"n must be an integer, got {type(n).__name__}")
+    if not 1 <= n <= 16:
+        raise ValueError(f"n must be between 1 and 16, got {n}")
+    rows = np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)[None, :]
+    return (rows & 1).astype(float)
 
 
 def _as_inputs(x, d: int | None = None, name: str = "x") -> np.ndarray:
@@ -451,8 +475,16 @@ def format_trace(steps: list[Step], digits: int = 1) -> str:
     return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
 
 
-def describe_step(step: Step, digits: int = 2) -> str:
-    """One line saying what the learning rule did at ``step`` (for the step-through widget).
+def describe_step(step: Step, digits: int = 2, multiline: bool = False) -> str:
+    """Say what the learning rule did at ``step`` (for the step-through widget).
+
+    Parameters
+    ----------
+    step : Step
+    digits : int
+        Decimals shown for weights, bias and net input.
+    multiline : bool
+        Break after the presentation, before the change (two short lines for a figure title).
 
     Returns
     -------
@@ -467,12 +499,13 @@ def describe_step(step: Step, digits: int = 2) -> str:
         f"epoch {step.epoch}, p{step.index + 1} = {p}: n = {step.n:.{digits}f}, "
         f"a = {step.a}, t = {step.t}"
     )
+    sep = "\n" if multiline else " -> "
     if not step.updated:
-        return text + " -> correct, no change"
+        return text + sep + "correct, no change"
     change = f"w {vec(step.w_before)} -> {vec(step.w_after)}"
     if step.b_after != step.b_before:
         change += f", b {step.b_before:.{digits}f} -> {step.b_after:.{digits}f}"
-    return text + f" -> e = {step.e:+d}: " + change
+    return text + sep + f"e = {step.e:+d}: " + change
 
 
 def boundary_points(w, b: float, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0)) -> np.ndarray | None:
@@ -540,7 +573,7 @@ def plot_boundary(
                 "",
                 xy=foot + w / np.linalg.norm(w),
                 xytext=foot,
-                arrowprops={"arrowstyle": "->", "color": color, "lw": 1.5},
+                arrowprops={"arrowstyle": "->", "color": color, "lw": 2},
             )
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -586,8 +619,8 @@ def plot_state(
     t = _as_targets(t, len(x))
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
-    ax.scatter(*x[t == 1].T, s=60, c="C0", edgecolors="k", label="t = 1", zorder=3)
-    ax.scatter(*x[t == 0].T, s=60, facecolors="white", edgecolors="k", label="t = 0", zorder=3)
+    ax.scatter(*x[t == 1].T, s=90, c="C0", edgecolors="k", label="t = 1", zorder=3)
+    ax.scatter(*x[t == 0].T, s=90, facecolors="white", edgecolors="k", label="t = 0", zorder=3)
     plot_boundary(w, b, ax, xlim, ylim)
     if highlight is not None:
         if not 0 <= highlight < len(x):
@@ -596,7 +629,7 @@ def plot_state(
             wrong = threshold_unit(x[highlight : highlight + 1], w, b)[0] != t[highlight]
         ax.scatter(
             *x[highlight],
-            s=260,
+            s=360,
             facecolors="none",
             lw=2.5,
             zorder=4,
@@ -607,7 +640,7 @@ def plot_state(
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     return ax
 
 
@@ -639,7 +672,7 @@ def plot_step(x, t, step: Step, ax=None, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0)):
         ax,
         step.index,
         step.updated,
-        describe_step(step),
+        describe_step(step, multiline=True),
         xlim,
         ylim,
     )
@@ -647,5 +680,4 @@ def plot_step(x, t, step: Step, ax=None, xlim=(-3.0, 3.0), ylim=(-3.0, 3.0)):
         plot_boundary(
             step.w_before, step.b_before, ax, xlim, ylim, color="0.5", arrow=False, ls="--"
         )
-    ax.title.set_fontsize(8)
     return ax

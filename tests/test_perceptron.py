@@ -121,6 +121,9 @@ def test_format_trace_and_describe_step():
     assert len(table.splitlines()) == 4 and "[3.0, 0.2]" in table and "-0.6" in table
     assert "e = +1" in pc.describe_step(model.trace[0])
     assert "no change" in pc.describe_step(model.history_[-1])
+    two_lines = pc.describe_step(model.trace[0], multiline=True).splitlines()
+    assert len(two_lines) == 2 and two_lines[1].startswith("e = +1: w [1.00, -0.80]")
+    assert pc.describe_step(model.history_[-1], multiline=True).endswith("\ncorrect, no change")
     with pytest.raises(TypeError):
         pc.format_trace([1, 2])
     with pytest.raises(TypeError):
@@ -191,3 +194,16 @@ def test_xor_network():
     assert pc.xor_network(pc.LOGIC_INPUTS).tolist() == pc.GATES["XOR"].tolist()
     with pytest.raises(ValueError):
         pc.xor_network(np.zeros((4, 3)))
+
+
+def test_binary_inputs():
+    assert np.array_equal(pc.binary_inputs(2), pc.LOGIC_INPUTS)
+    x = pc.binary_inputs(3)
+    assert x.shape == (8, 3) and x.dtype == np.float64
+    assert x[5].tolist() == [1.0, 0.0, 1.0]  # row i is i in binary
+    assert len({tuple(r) for r in pc.binary_inputs(5)}) == 32
+    assert pc.binary_inputs(1).tolist() == [[0.0], [1.0]]
+    with pytest.raises(ValueError, match="between 1 and 16"):
+        pc.binary_inputs(0)
+    with pytest.raises(TypeError, match="integer"):
+        pc.binary_inputs(2.0)
