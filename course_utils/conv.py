@@ -13,9 +13,11 @@ the other:
   every padding name stands for (TensorFlow's ``"same"`` puts the odd pixel at the bottom/right);
 - :func:`pixel_usage`, :func:`receptive_field`: how often each input pixel is used, how far a
   stack of layers sees;
-- :data:`KERNELS`, :func:`square_detector`, :func:`diagonal_edge_report`: hand-made filters;
-- :func:`plot_sliding_steps`, :func:`explorer_figure`: figures for the worked example and the
-  interactive convolution explorer.
+- :data:`KERNELS`, :func:`kernel_label`, :func:`square_detector`: hand-made filters;
+- :func:`filter_parts`: how much of a learned filter is colour contrast, brightness, a linear
+  gradient (an edge) or finer structure, and which way its edge points;
+- :func:`plot_sliding_steps`, :func:`explorer_figure`, :func:`readable_number`: figures for the
+  worked example and the interactive convolution explorer.
 
 ``conv2d`` sums shifted copies of the input, one per kernel tap (see its comments);
 ``pool2d`` uses ``numpy.lib.stride_tricks.sliding_window_view``. Both are vectorised over
@@ -39,13 +41,15 @@ __all__ = [
     "conv1d",
     "conv2d",
     "conv_output_size",
-    "diagonal_edge_report",
     "explorer_figure",
+    "filter_parts",
+    "kernel_label",
     "output_size_formula",
     "pad_amounts",
     "pixel_usage",
     "plot_sliding_steps",
     "pool2d",
+    "readable_number",
     "receptive_field",
     "shift_change",
     "show_values",
@@ -525,7 +529,7 @@ def square_scene(size: int = 16) -> tuple[np.ndarray, tuple[int, int]]:
 
 
 def square_detector(side: int = 4) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Two-layer hand-made detector of hollow squares (seed 001's example).
+    """Two-layer hand-made detector of hollow squares (the "Deep learning for images" lecture).
 
     Layer 1 has two 3x3 filters with bias -2, followed by ReLU: on a binary image one fires
     (value 1) where three pixels in a row are on (a piece of **horizontal** line), the other
@@ -559,46 +563,100 @@ def square_detector(side: int = 4) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     return layer1, bias1, layer2, -0.9 * perfect
 
 
-def diagonal_edge_report(kernel: Any, verbose: bool = True) -> bool | None:
-    """Auto-check for the exercise "design a 3x3 kernel that detects diagonal edges".
+def kernel_label(kernel: Any) -> str:
+    """A small kernel as one readable line, e.g. ``'[-1 0 1; -2 0 2; -1 0 1]'``.
 
-    The kernel passes when a flat image gives (almost) 0 and its strongest response to a
-    smooth **diagonal** step edge (45° or 135°, contrast 1, on 16x16 test images) is at least
-    1.3 times its strongest response to a horizontal or vertical one. Smooth edges keep the
-    test fair: on pixel staircases even round (isotropic) kernels prefer diagonals.
+    Kernels whose entries are integers divided by a common denominator (up to 16) are written
+    with it, e.g. the box blur as ``'1/9 · [1 1 1; 1 1 1; 1 1 1]'``.
+    """
+    k = _as_numeric(kernel, "kernel").astype(np.float64)
+    if k.ndim != 2:
+        raise ValueError(f"kernel must be 2-D, got shape {k.shape}")
+    for den in range(1, 17):
+        scaled = k * den
+        if np.allclose(scaled, np.round(scaled), atol=1e-6):
+            rows = "; ".join(" ".join(f"{int(v):d}" for v in row) for row in np.round(scaled))
+            return f"1/{den} · [{rows}]" if den > 1 else f"[{rows}]"
+    rows = "; ".join(" ".join(readable_number(v) for v in row) for row in k)
+    return f"[{rows}]"
+
+
+def filter_parts(kernels: Any) -> dict[str, np.ndarray]:
+    """Split each filter's squared weights into four parts: what kind of detector is it?
+
+    Every filter ``w`` (KH, KW, C) is the sum of orthogonal pieces: its **colour** part (what
+    is left after subtracting the mean over the C channels: zero on gray input), and its
+    channel mean ("luminance"), which is split into a constant (**brightness**), a plane
+    ``a·x + b·y`` (a linear **gradient**: an edge detector) and the **rest** (bars, spots,
+    centre-surround). Because the pieces are orthogonal the four fractions add up to 1.
+
+    Parameters
+    ----------
+    kernels : array (KH, KW, C, F)
+        F filters, Keras layout (e.g. ``layer.get_weights()[0]``); (KH, KW) for one
+        single-channel filter.
 
     Returns
     -------
-    bool or None
-        None when ``kernel`` is ``...`` (not attempted yet), else whether it passes.
+    dict of np.ndarray, each float64 of shape (F,)
+        ``"colour"``, ``"brightness"``, ``"gradient"``, ``"rest"``: fractions of the filter's
+        sum of squared weights, adding up to 1. ``"edge_angle"``: orientation of the edge the
+        gradient part detects, in degrees in [0, 180), counter-clockwise from horizontal as
+        seen on screen (90 = a vertical edge, as the Sobel x kernel finds; meaningful only
+        where ``"gradient"`` is large).
     """
-    if kernel is ... or kernel is None:
-        return None
-    k = _as_numeric(kernel, "kernel").astype(np.float64)
-    if k.shape != (3, 3):
-        raise ValueError(f"the kernel must have shape (3, 3), got {k.shape}")
-    rows, cols = np.mgrid[:16, :16] - 7.5
-    peak = {}
-    for degrees in (0, 90, 45, 135):  # direction across the edge
-        theta = np.deg2rad(degrees)
-        image = 1 / (1 + np.exp(-(cols * np.cos(theta) + rows * np.sin(theta))))
-        peak[degrees] = np.abs(conv2d(image, k)).max()
-    flat = abs(conv2d(np.ones((5, 5)), k)).max()
-    diag, straight = max(peak[45], peak[135]), max(peak[0], peak[90])
-    ok = bool(flat < 1e-6 * max(np.abs(k).max(), 1) and diag > 0 and diag >= 1.3 * straight)
-    if verbose:
-        ratio = f"{diag / straight:.2f}" if straight > 1e-9 else "∞"
-        print(
-            f"flat image: {flat:.2f} | peak response to diagonal edges {diag:.2f}, to "
-            f"horizontal/vertical edges {straight:.2f} (ratio {ratio})"
-        )
-    return ok
+    k = _as_numeric(kernels, "kernels").astype(np.float64)
+    if k.ndim == 2:
+        k = k[:, :, None, None]
+    if k.ndim != 4:
+        raise ValueError(f"kernels must have shape (KH, KW, C, F) or (KH, KW); got {k.shape}")
+    kh, kw, c, _ = k.shape
+    energy = (k**2).sum(axis=(0, 1, 2))
+    if np.any(energy == 0):
+        raise ValueError("a filter with all weights 0 has no parts")
+    lum = k.mean(axis=2)  # (KH, KW, F)
+    colour = ((k - lum[:, :, None, :]) ** 2).sum(axis=(0, 1, 2))
+    rows, cols = np.mgrid[:kh, :kw]
+    x, y = cols - (kw - 1) / 2, rows - (kh - 1) / 2  # centred: orthogonal to the constant
+    bright = c * lum.sum(axis=(0, 1)) ** 2 / (kh * kw)
+    a = np.einsum("hw,hwf->f", x, lum) / max((x**2).sum(), 1e-12)
+    b = np.einsum("hw,hwf->f", y, lum) / max((y**2).sum(), 1e-12)
+    gradient = c * (a**2 * (x**2).sum() + b**2 * (y**2).sum())
+    # brightness grows along (a, -b) on screen (rows point down); the edge runs across that
+    edge_angle = (np.degrees(np.arctan2(-b, a)) + 90) % 180
+    parts = {"colour": colour, "brightness": bright, "gradient": gradient}
+    out = {name: v / energy for name, v in parts.items()}
+    out["rest"] = np.clip(1 - sum(out.values()), 0, 1)
+    out["edge_angle"] = edge_angle
+    return out
 
 
 # --------------------------------------------------------------------------- figures
 
 
-def show_values(ax, values: Any, cmap: str = "gray", fmt: str = "{:g}", vmin=None,
+def readable_number(value: float) -> str:
+    """A number as a figure should print it: ``144``, ``90.5``, ``0.27`` — never ``1.4e+02``.
+
+    Whole numbers print without decimals, others with 3 significant digits up to 0.01;
+    smaller ones in scientific notation; NaN as an empty string.
+    """
+    v = float(value)
+    if np.isnan(v):
+        return ""
+    if np.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    if v == round(v) and abs(v) < 1e15:
+        return f"{round(v):d}"
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    if abs(v) >= 0.01:
+        return f"{v:.2f}"
+    return f"{v:.0e}"
+
+
+def show_values(ax, values: Any, cmap: str = "gray", fmt: Any = "{:g}", vmin=None,
                 vmax=None) -> None:  # fmt: skip
     """Draw a small matrix on a matplotlib Axes with its numbers printed on the pixels.
 
@@ -610,8 +668,9 @@ def show_values(ax, values: Any, cmap: str = "gray", fmt: str = "{:g}", vmin=Non
         are printed only up to 400 entries.
     cmap, vmin, vmax
         Passed to ``imshow``.
-    fmt : str
-        Format of the printed numbers, e.g. ``"{:d}"`` for uint8 pixels.
+    fmt : str or callable
+        Format of the printed numbers, e.g. ``"{:d}"`` for uint8 pixels, or a function from
+        number to text such as :func:`readable_number`.
     """
     values = np.asarray(values)
     if values.ndim != 2:
@@ -623,7 +682,8 @@ def show_values(ax, values: Any, cmap: str = "gray", fmt: str = "{:g}", vmin=Non
                 continue  # not computed yet
             r, g, b, _ = image.cmap(image.norm(float(v)))  # the pixel's colour
             bright = 0.299 * r + 0.587 * g + 0.114 * b > 0.5  # dark text on bright pixels
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
+            text = fmt(v) if callable(fmt) else fmt.format(v)
+            ax.text(j, i, text, ha="center", va="center", fontsize=8,
                     color="black" if bright else "white")  # fmt: skip
     ax.set_xticks([])
     ax.set_yticks([])
@@ -728,7 +788,7 @@ def explorer_figure(
     shown.flat[: step + 1] = out.flat[: step + 1]
 
     fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(9, 4.6))
-    show_values(ax_in, padded, fmt="{:.2g}")
+    show_values(ax_in, padded, fmt=readable_number)
     if padded.shape != image.shape:  # dashed box: the original image inside the zeros
         ax_in.add_patch(plt.Rectangle((pl - 0.5, pt - 0.5), image.shape[1], image.shape[0],
                                       fill=False, ec="tab:blue", lw=1.5, ls="--"))  # fmt: skip
@@ -738,9 +798,9 @@ def explorer_figure(
         f"dilation {dilation}\nwindow {step + 1} of {out.size} (red)",
         fontsize=10,
     )
-    ax_out.set_title(f"output {out.shape[0]}x{out.shape[1]}: out[{i},{j}] = {out[i, j]:.3g}",
-                     fontsize=10)  # fmt: skip
-    show_values(ax_out, shown, cmap="viridis", fmt="{:.2g}", vmin=np.nanmin(out),
+    ax_out.set_title(f"output {out.shape[0]}x{out.shape[1]}: "
+                     f"out[{i},{j}] = {readable_number(out[i, j])}", fontsize=10)  # fmt: skip
+    show_values(ax_out, shown, cmap="viridis", fmt=readable_number, vmin=np.nanmin(out),
                 vmax=np.nanmax(out))  # fmt: skip
     ax_out.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec="tab:red", lw=2))
     rows = output_size_formula(image.shape[0], kernel.shape[0], stride, padding, dilation)

@@ -75,6 +75,8 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "overfit_seeds": {"fast": 1, "standard": 2, "full": 3},
     },
     "03_convolution": {
+        # shift tolerance of pooling: 128x128 crops per photo (8 photos), compared in pairs
+        "pool_crops_per_photo": {"fast": 2, "standard": 4, "full": 8},
         # learning an edge kernel: photo crops, epochs, allowed max |learned - true|
         "edge_train_crops": {"fast": 64, "standard": 256, "full": 1024},
         "edge_epochs": {"fast": 30, "standard": 30, "full": 40},

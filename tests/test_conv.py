@@ -12,7 +12,8 @@ from course_utils import conv
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-FIG10_IMAGE = np.array(
+# The MIT 6.874 lecture's worked example: a 5x5 binary image and an X-shaped kernel.
+WORKED_IMAGE = np.array(
     [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]]
 )
 X_KERNEL = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]])
@@ -39,8 +40,8 @@ def _tf_padding(padding, kh, kw, dilation):
 # --------------------------------------------------------------------------- conv2d
 
 
-def test_worked_example_figure_10():
-    out = conv.conv2d(FIG10_IMAGE, X_KERNEL)
+def test_worked_example_of_the_lecture():
+    out = conv.conv2d(WORKED_IMAGE, X_KERNEL)
     np.testing.assert_array_equal(out, [[4, 3, 4], [2, 4, 3], [2, 3, 4]])
     assert out.shape == (3, 3) and out.dtype == np.float64
 
@@ -231,8 +232,8 @@ def test_pool2d_rejects_bad_input(kwargs, error, message):
 
 
 def test_conv_output_size_formula():
-    assert conv.conv_output_size(28, 5) == 24  # figure 11
-    assert conv.conv_output_size(6, 3) == 4  # figure 14
+    assert conv.conv_output_size(28, 5) == 24  # MNIST with a 5x5 kernel
+    assert conv.conv_output_size(6, 3) == 4  # the MIT 6.874 slides: 6x6 -> 4x4
     assert conv.conv_output_size(6, 3, padding="same") == 6
     assert conv.conv_output_size(6, 3, padding="full") == 8
     assert conv.conv_output_size(227, 11, 4) == 55  # AlexNet conv1
@@ -295,7 +296,7 @@ def test_pixel_usage():
 
 
 def test_receptive_field():
-    assert conv.receptive_field([3, 3, 3]) == [3, 5, 7]  # figure 15
+    assert conv.receptive_field([3, 3, 3]) == [3, 5, 7]  # three 3x3 layers see 7x7
     assert conv.receptive_field([(3, 1), (2, 2), (3, 1)]) == [3, 4, 8]
     assert conv.receptive_field([(3, 1, 2)]) == [5]
     for bad, error in [([], ValueError), ("33", ValueError), ([(3, 1, 1, 1)], ValueError),
@@ -337,16 +338,49 @@ def test_square_detector_fires_only_at_the_square():
         conv.square_scene(8)
 
 
-def test_diagonal_edge_report(capsys):
-    assert conv.diagonal_edge_report(...) is None
-    sobel_diagonal = np.array([[0, 1, 2], [-1, 0, 1], [-2, -1, 0]])
-    assert conv.diagonal_edge_report(sobel_diagonal) is True
-    assert "ratio" in capsys.readouterr().out
-    assert conv.diagonal_edge_report(np.rot90(sobel_diagonal), verbose=False) is True
-    for name in ("Sobel x (vertical edges)", "edge (Laplace)", "edge (strong)", "box blur"):
-        assert conv.diagonal_edge_report(conv.KERNELS[name], verbose=False) is False, name
-    with pytest.raises(ValueError, match=r"\(3, 3\)"):
-        conv.diagonal_edge_report(np.ones((2, 2)))
+def test_kernel_label():
+    assert conv.kernel_label(conv.KERNELS["Sobel x (vertical edges)"]) == "[-1 0 1; -2 0 2; -1 0 1]"
+    assert conv.kernel_label(conv.KERNELS["box blur"]) == "1/9 · [1 1 1; 1 1 1; 1 1 1]"
+    assert conv.kernel_label(conv.KERNELS["Gaussian blur"]) == "1/16 · [1 2 1; 2 4 2; 1 2 1]"
+    assert conv.kernel_label(np.array([[0.3, 1.0]])) == "1/10 · [3 10]"
+    assert conv.kernel_label(np.array([[0.37, 1.0]])) == "[0.37 1]"
+    with pytest.raises(ValueError, match="2-D"):
+        conv.kernel_label(np.ones((3, 3, 1)))
+
+
+def test_filter_parts_on_known_filters():
+    sobel_x = conv.KERNELS["Sobel x (vertical edges)"]
+    parts = conv.filter_parts(sobel_x)
+    assert parts["gradient"][0] == pytest.approx(8 / 9) and parts["colour"][0] == 0
+    assert parts["edge_angle"][0] == pytest.approx(90)  # vertical edges
+    assert conv.filter_parts(sobel_x.T)["edge_angle"][0] == pytest.approx(0)  # horizontal
+    diagonal = np.array([[0, 1, 2], [-1, 0, 1], [-2, -1, 0]], float)  # bright top-right
+    assert conv.filter_parts(diagonal)["edge_angle"][0] == pytest.approx(135)
+    assert conv.filter_parts(np.ones((3, 3)))["brightness"][0] == pytest.approx(1)
+    assert conv.filter_parts(conv.KERNELS["edge (Laplace)"])["rest"][0] == pytest.approx(1)
+    red_not_green = np.zeros((3, 3, 3, 1))
+    red_not_green[:, :, 0], red_not_green[:, :, 1] = 1, -1
+    assert conv.filter_parts(red_not_green)["colour"][0] == pytest.approx(1)
+
+
+def test_filter_parts_add_up_to_one():
+    k = np.random.default_rng(5).normal(size=(3, 3, 3, 20))
+    parts = conv.filter_parts(k)
+    total = sum(parts[name] for name in ("colour", "brightness", "gradient", "rest"))
+    np.testing.assert_allclose(total, 1, atol=1e-9)
+    assert all(v.shape == (20,) for v in parts.values())
+    assert ((parts["edge_angle"] >= 0) & (parts["edge_angle"] < 180)).all()
+    np.testing.assert_allclose(conv.filter_parts(5 * k)["gradient"], parts["gradient"])
+    with pytest.raises(ValueError, match="all weights 0"):
+        conv.filter_parts(np.zeros((3, 3, 1, 1)))
+    with pytest.raises(ValueError, match="shape"):
+        conv.filter_parts(np.ones((3, 3, 3)))
+
+
+def test_readable_number():
+    shown = [conv.readable_number(v) for v in (144.0, 90.5, 12.34, 0.27, -2.0, 1234.6, 0.001)]
+    assert shown == ["144", "90.5", "12.3", "0.27", "-2", "1235", "1e-03"]
+    assert conv.readable_number(np.nan) == "" and conv.readable_number(np.inf) == "∞"
 
 
 def test_kernels_dictionary():
@@ -369,7 +403,7 @@ def test_plot_sliding_steps():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig = conv.plot_sliding_steps(FIG10_IMAGE, X_KERNEL)
+    fig = conv.plot_sliding_steps(WORKED_IMAGE, X_KERNEL)
     titles = [ax.get_title() for ax in fig.axes]
     assert len(titles) == 9 and titles[0] == "out[0,0] = 4" and titles[-1] == "out[2,2] = 4"
     plt.close(fig)
@@ -385,7 +419,7 @@ def test_explorer_figure():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig = conv.explorer_figure(FIG10_IMAGE, X_KERNEL, padding="same", stride=2, step=4)
+    fig = conv.explorer_figure(WORKED_IMAGE, X_KERNEL, padding="same", stride=2, step=4)
     assert len(fig.axes) == 2
     # left: 7x7 padded input with the dashed 5x5 box and 9 red taps; right: one red square
     assert fig.axes[0].images[0].get_array().shape == (7, 7)
@@ -394,18 +428,23 @@ def test_explorer_figure():
     assert "out[1,1] = 4" in fig.axes[1].get_title()
     assert "(5 + 1 + 1 − 3)/2 + 1 = 3" in fig._suptitle.get_text()
     plt.close(fig)
-    fig = conv.explorer_figure(FIG10_IMAGE, X_KERNEL, padding=1, stride=3)
+    fig = conv.explorer_figure(WORKED_IMAGE, X_KERNEL, padding=1, stride=3)
     assert "⌊(5 + 1 + 1 − 3)/3⌋ + 1 = 2" in fig._suptitle.get_text()
     plt.close(fig)
-    fig = conv.explorer_figure(FIG10_IMAGE, X_KERNEL, step=10_000)  # clipped to the last window
+    grid = np.arange(49.0).reshape(7, 7)  # dilated 3x3 ones: the first output is 144
+    fig = conv.explorer_figure(grid, np.ones((3, 3)), dilation=2)
+    assert [t.get_text() for t in fig.axes[1].texts] == ["144"]
+    assert fig.axes[1].get_title().endswith("= 144")
+    plt.close(fig)
+    fig = conv.explorer_figure(WORKED_IMAGE, X_KERNEL, step=10_000)  # clipped to the last window
     assert "out[2,2]" in fig.axes[1].get_title()
     plt.close(fig)
     with pytest.raises(ValueError, match="step"):
-        conv.explorer_figure(FIG10_IMAGE, X_KERNEL, step=-1)
+        conv.explorer_figure(WORKED_IMAGE, X_KERNEL, step=-1)
     with pytest.raises(ValueError, match="2-D"):
         conv.explorer_figure(np.ones((5, 5, 3)), X_KERNEL)
     with pytest.raises(ValueError, match="larger"):
-        conv.explorer_figure(FIG10_IMAGE, X_KERNEL, dilation=3)
+        conv.explorer_figure(WORKED_IMAGE, X_KERNEL, dilation=3)
 
 
 def test_show_values():
@@ -419,6 +458,8 @@ def test_show_values():
     assert [t.get_text() for t in ax.texts] == ["0", "255", "7"]  # NaN left blank
     assert [t.get_color() for t in ax.texts] == ["white", "black", "white"]
     conv.show_values(ax, np.array([[0, 255]], dtype=np.uint8), fmt="{:d}")  # no uint8 overflow
+    conv.show_values(ax, np.array([[144.0, 0.5]]), fmt=conv.readable_number)  # a function
+    assert [t.get_text() for t in ax.texts][-2:] == ["144", "0.50"]
     with pytest.raises(ValueError, match="2-D"):
         conv.show_values(ax, np.ones(3))
     plt.close(fig)
