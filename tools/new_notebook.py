@@ -5,9 +5,12 @@ Usage::
     python -m tools.new_notebook 06_vgg "VGG and transfer learning"
 
 Creates ``notebooks/06_vgg.ipynb`` with: title + Colab badge, the Colab install cell,
-the ``setup()`` cell, learning objectives, one example section, exercises and a summary,
-every cell carrying slide metadata (see CONTRIBUTING.md). Add the notebook's knobs to
-``course_utils/profiles.py`` before running it.
+the ``setup()`` cell, learning objectives, one example section, an exercise in the course's
+convention (task, stub, check, solution) and a summary, every cell carrying slide metadata
+(see CONTRIBUTING.md); and, if missing, the notebook's exercise bank
+``course_utils/exercise_bank/nb06_vgg.py`` with the example exercise's registry entry. Add the
+notebook's knobs to ``course_utils/profiles.py`` before running it; replace the example
+exercise by real ones.
 """
 
 from __future__ import annotations
@@ -68,23 +71,75 @@ def solution_cell(source: str):
     return cell("code", source, "skip", ("solution",), jupyter={"source_hidden": True})
 
 
-def new(name: str, title: str) -> Path:
-    path = ROOT / "notebooks" / f"{name}.ipynb"
+def exercise(exercise_id: str, name: str, task: str, stub: str, solution: str) -> list:
+    """The four cells of an exercise (CONTRIBUTING.md, "Exercises").
+
+    ``task`` is the markdown (``**Exercise N — title.** what to do``), ``stub`` the student's
+    cell (``def f(x):\n    ...  # your code here``), ``solution`` the code that defines
+    ``name`` correctly; the check cell and the solution's last line,
+    ``assert cu.exercises.check("<exercise_id>", <name>)``, are added here.
+    """
+    check = f'cu.exercises.check("{exercise_id}", {name})'
+    return [
+        cell("md", task),
+        cell("code", stub, "-", ("exercise",)),
+        cell("code", check, "skip", ("exercise-check",)),
+        solution_cell(f"{solution.strip()}\n\n\nassert {check}"),
+    ]
+
+
+BANK_MODULE = '''\
+"""Exercises of notebook {name} ({title})."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_utils.exercises import FunctionExercise, register
+
+NOTEBOOK = "{name}"
+
+
+def _double_cases() -> list[tuple]:
+    rng = np.random.default_rng(0)
+    return [
+        (np.arange(3.0),),  # the lecture's example
+        (rng.normal(size=(2, 5)),),  # beyond it: 2-D, negative values
+        (np.array([], dtype=float),),  # empty
+    ]
+
+
+register(FunctionExercise(
+    "{name}_double", NOTEBOOK, "double", reference=lambda x: 2 * np.asarray(x),
+    cases=_double_cases, hint="every element, whatever the array's shape",
+))  # fmt: skip
+'''
+
+
+def new(name: str, title: str, root: Path = ROOT) -> Path:
+    path = root / "notebooks" / f"{name}.ipynb"
     if path.exists():
         raise SystemExit(f"{path} exists already")
+    bank = root / "course_utils" / "exercise_bank" / f"nb{name}.py"
+    if not bank.exists():
+        bank.parent.mkdir(parents=True, exist_ok=True)
+        bank.write_text(BANK_MODULE.format(name=name, title=title))
     nb = new_notebook(
         cells=[
             *header_cells(name, title),
             cell("md", "## Learning objectives\n\nBy the end of this notebook you can:\n\n- …"),
             cell("md", "## 1. First idea\n\nWhy it matters …", "slide"),
-            cell("code", "# code that computes something\nresult = 1 + 1"),
-            cell("code", "assert result == 2  # checks are computed, never typed"),
+            cell("code", "import numpy as np\n\n# code that computes something\nresult = 1 + 1"),
+            cell("code", "assert result == 2  # checks are computed, never typed", "skip"),
             cell("md", "## Exercises", "slide"),
-            cell(
-                "code",
-                'answer = ...  # your code here\ncu.exercises.check("exercise 1", answer, 2)',
+            *exercise(
+                f"{name}_double",
+                "double",
+                "**Exercise 1 — double.** Write `double(x)` that returns an array of any shape "
+                "with every element multiplied by 2.",
+                "def double(x):\n    ...  # your code here",
+                "def double(x):\n    return 2 * np.asarray(x)",
             ),
-            solution_cell('answer = 1 + 1\nassert cu.exercises.check("exercise 1", answer, 2)'),
             cell("md", "## Summary\n\n- …", "slide"),
         ],
         metadata={
@@ -96,6 +151,7 @@ def new(name: str, title: str) -> Path:
             "language_info": {"name": "python"},
         },
     )
+    path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
 
