@@ -16,7 +16,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
           --nbval-cell-timeout 600 -p no:cacheprovider
 
-.PHONY: help setup lab test lint pytest nbval course slides browser-test clean \
+.PHONY: help setup lab test lint pytest nbval course slides browser-test clean student nbgrader \
         colab-setup colab-test colab-refresh
 
 # Colab's stack (requirements/colab.txt: Colab's Python and versions) in a second venv.
@@ -36,6 +36,8 @@ help:
 	@echo "make test   - set up, then ruff + pytest + nbval over every notebook (fast profile)"
 	@echo "make course - re-execute notebooks in place (PROFILE=standard|fast|full, NB=notebooks/01_*.ipynb)"
 	@echo "make slides - build one offline reveal.js deck per notebook + slides/index.html"
+	@echo "make student - the student edition (no solutions) in build/student/: what to hand out"
+	@echo "make nbgrader - an nbgrader source course in build/nbgrader/ (autograded exercises)"
 	@echo "make browser-test - only the headless-Chromium tests (decks, JupyterLab, RISE)"
 	@echo "make colab-test - Colab's Python and versions (requirements/colab.txt) in .venv-colab:"
 	@echo "                  unit tests + nbval (fast); make colab-refresh updates colab.txt"
@@ -76,6 +78,16 @@ nbval: setup
 
 course: setup
 	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m tools.run_notebooks $(NB)
+
+# The student edition (tools/student_edition.py): every notebook without its solution cells.
+student: setup
+	rm -rf build/student
+	$(BIN)/python -m tools.student_edition build --out build/student $(NB)
+
+# nbgrader source course (tools/nbgrader_export.py); run nbgrader in build/nbgrader.
+nbgrader: setup
+	rm -rf build/nbgrader
+	$(BIN)/python -m tools.nbgrader_export --out build/nbgrader $(NB)
 
 # One offline reveal.js deck per notebook + slides/index.html (installs reveal.js/MathJax via npm once).
 slides: setup
