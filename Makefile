@@ -15,9 +15,13 @@ ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
           --nbval-cell-timeout 600 -p no:cacheprovider
+# `make test` runs tests and notebooks on both cores (pytest-xdist; one notebook per worker).
+# Each notebook's kernel keeps about one core busy, so 2 workers nearly halve the wall time.
+WORKERS ?= 2
+XDIST  := -n $(WORKERS)
 
 .PHONY: help setup lab test lint pytest nbval course slides browser-test clean student nbgrader \
-        colab-setup colab-test colab-refresh
+        colab-setup colab-test colab-refresh hub-proxy hub-test measure
 
 # Colab's stack (requirements/colab.txt: Colab's Python and versions) in a second venv.
 COLAB_VENV   := .venv-colab
@@ -30,17 +34,21 @@ COLAB_PYTHON ?= $(shell tools/find-python $(COLAB_PYVER) 2>/dev/null)
 COLAB_NB     ?= notebooks/*.ipynb
 # Unit tests that are not about the Colab stack: real browsers, `make lab`, the JupyterHub test.
 COLAB_PYTEST_SKIP := --ignore=tests/browser --ignore=tests/test_lab_server.py --ignore=tests/hub
+# configurable-http-proxy (npm) for the JupyterHub test, pinned in tests/hub/package*.json.
+HUB_PROXY    := tests/hub/node_modules/.bin/configurable-http-proxy
 
 help:
 	@echo "make lab    - set up .venv (first time) and start JupyterLab on notebooks/ (ARGS=... passes through)"
 	@echo "make test   - set up, then ruff + pytest + nbval over every notebook (fast profile)"
 	@echo "make course - re-execute notebooks in place (PROFILE=standard|fast|full, NB=notebooks/01_*.ipynb)"
+	@echo "make measure - execute without saving, print time and memory (RECORD=docs/measurements.json)"
 	@echo "make slides - build one offline reveal.js deck per notebook + slides/index.html"
 	@echo "make student - the student edition (no solutions) in build/student/: what to hand out"
 	@echo "make nbgrader - an nbgrader source course in build/nbgrader/ (autograded exercises)"
 	@echo "make browser-test - only the headless-Chromium tests (decks, JupyterLab, RISE)"
 	@echo "make colab-test - Colab's Python and versions (requirements/colab.txt) in .venv-colab:"
 	@echo "                  unit tests + nbval (fast); make colab-refresh updates colab.txt"
+	@echo "make hub-test - a real JupyterHub on 127.0.0.1: 3 students run notebook 00 at once"
 	@echo "make clean  - remove .venv, caches and build output"
 
 # Idempotent: reinstalls only when the dependency files change.
@@ -64,8 +72,8 @@ lab: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest tests
-	COURSE_PROFILE=fast $(BIN)/python -m pytest $(NBVAL) notebooks
+	$(BIN)/python -m pytest $(XDIST) --ignore=tests/hub tests
+	COURSE_PROFILE=fast $(BIN)/python -m pytest $(NBVAL) $(XDIST) --dist loadfile notebooks
 
 lint: setup
 	$(BIN)/ruff check .
@@ -77,7 +85,11 @@ nbval: setup
 	COURSE_PROFILE=fast $(BIN)/python -m pytest $(NBVAL) $(NB)
 
 course: setup
-	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m tools.run_notebooks $(NB)
+	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m tools.run_notebooks $(if $(RECORD),--record $(RECORD)) $(NB)
+
+# Execute without saving, print time/memory/CPU; RECORD=docs/measurements.json stores them.
+measure: setup
+	COURSE_PROFILE=$(PROFILE) $(BIN)/python -m tools.run_notebooks --no-save $(if $(RECORD),--record $(RECORD)) $(NB)
 
 # The student edition (tools/student_edition.py): every notebook without its solution cells.
 student: setup
@@ -107,15 +119,25 @@ $(COLAB_STAMP): requirements/colab.txt pyproject.toml tools/colab_install.py
 	$(COLAB_PIP) install -q -r requirements/colab.txt
 	$(COLAB_BIN)/python tools/colab_install.py --dry-run .
 	$(COLAB_BIN)/python tools/colab_install.py .
-	$(COLAB_PIP) install -q -c requirements/colab.txt "nbval==0.11.*"
+	$(COLAB_PIP) install -q -c requirements/colab.txt "nbval==0.11.*" "pytest-xdist==3.8.0"
 	$(COLAB_PIP) check
 	@touch $(COLAB_STAMP)
 
 colab-setup: $(COLAB_STAMP)
 
 colab-test: colab-setup
-	$(COLAB_BIN)/python -m pytest -p no:cacheprovider $(COLAB_PYTEST_SKIP) tests
-	COURSE_PROFILE=fast $(COLAB_BIN)/python -m pytest $(NBVAL) $(COLAB_NB)
+	$(COLAB_BIN)/python -m pytest -p no:cacheprovider $(XDIST) $(COLAB_PYTEST_SKIP) tests
+	COURSE_PROFILE=fast $(COLAB_BIN)/python -m pytest $(NBVAL) $(XDIST) --dist loadfile $(COLAB_NB)
+
+$(HUB_PROXY): tests/hub/package.json tests/hub/package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error --prefix tests/hub
+	@touch $(HUB_PROXY)
+
+hub-proxy: $(HUB_PROXY)
+
+# A class on one JupyterHub (tests/hub/test_jupyterhub.py); prints time and memory per student.
+hub-test: setup hub-proxy
+	$(BIN)/python -m pytest -p no:cacheprovider -s tests/hub
 
 # Re-read Colab's published package list (googlecolab/backend-info) into requirements/colab.txt.
 colab-refresh:
@@ -126,5 +148,5 @@ colab-refresh:
 
 clean:
 	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache .ruff_cache build *.egg-info test-output \
-	    slides/node_modules slides/*.html
+	    slides/node_modules slides/*.html tests/hub/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -92,19 +92,21 @@ def teaching_table(times: dict, measured: dict) -> str:
 def capacity(measured: dict) -> dict:
     """Per-student memory and CPU figures the capacity table is derived from."""
     runs = measured.get("notebooks", {})
-    hub = measured.get("hub", {})
-    server_mb = hub.get("server_overhead_mb", 0)
+    server_mb = measured.get("hub", {}).get("server_overhead_mb", 0)
     out = {"server_overhead_mb": server_mb}
     for profile in ("fast", "standard"):
         entries = {n: r[profile] for n, r in runs.items() if r.get(profile, {}).get("peak_mb")}
         if not entries:
             continue
-        heaviest = max(entries, key=lambda n: entries[n]["peak_mb"])
+        by_memory = sorted(entries, key=lambda n: entries[n]["peak_mb"])
         cpu_heavy = max(entries, key=lambda n: entries[n].get("cpu_s") or 0)
+        median = by_memory[(len(by_memory) - 1) // 2]
         out[profile] = {
             "measured": len(entries),
-            "heaviest": heaviest,
-            "per_student_mb": entries[heaviest]["peak_mb"] + server_mb,
+            "heaviest": by_memory[-1],
+            "per_student_mb": entries[by_memory[-1]]["peak_mb"] + server_mb,
+            "median": median,
+            "median_mb": entries[median]["peak_mb"] + server_mb,
             "cpu_notebook": cpu_heavy,
             "cpu_s": entries[cpu_heavy].get("cpu_s") or 0,
         }
@@ -116,35 +118,45 @@ def students_that_fit(ram_gb: int, per_student_mb: float) -> int:
     return max(0, math.floor((ram_gb * 1024 - RESERVE_MB) / per_student_mb))
 
 
+def ram_needed_gb(students: int, per_student_mb: float) -> int:
+    """RAM (GB, rounded up) for ``students`` kernels at their peak at once, plus the reserve."""
+    return math.ceil((students * per_student_mb + RESERVE_MB) / 1024)
+
+
 def capacity_table(measured: dict) -> str:
     cap = capacity(measured)
     profiles = [p for p in ("fast", "standard") if p in cap]
     if not profiles:
         return "No measurements recorded yet."
-    rows = [
-        "| server | " + " | ".join(f"students, `{p}`" for p in profiles)
-        + f" | {CLASS_SIZE} students run the most CPU-hungry notebook at once, `"
-        + "` / `".join(profiles) + "` |",
-        "|---|" + "---:|" * len(profiles) + "---:|",
-    ]  # fmt: skip
+    head = ["server"]
+    for p in profiles:
+        head += [f"students, heaviest lecture (`{p}`)", f"students, median lecture (`{p}`)"]
+    head.append(f"{CLASS_SIZE} students press *Run all* on the most CPU-hungry lecture")
+    rows = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for cores, ram in SERVERS:
-        fits = [str(students_that_fit(ram, cap[p]["per_student_mb"])) for p in profiles]
-        minutes = [f"{CLASS_SIZE * cap[p]['cpu_s'] / cores / 60:.0f} min" for p in profiles]
-        rows.append(f"| {cores} cores, {ram} GB | " + " | ".join(fits) + " | "
-                    + " / ".join(minutes) + " |")  # fmt: skip
+        cells = [f"{cores} cores, {ram} GB"]
+        for p in profiles:
+            cells += [str(students_that_fit(ram, cap[p]["per_student_mb"])),
+                      str(students_that_fit(ram, cap[p]["median_mb"]))]  # fmt: skip
+        waits = [f"{CLASS_SIZE * cap[p]['cpu_s'] / cores / 60:.0f} min (`{p}`)" for p in profiles]
+        cells.append(", ".join(waits))
+        rows.append("| " + " | ".join(cells) + " |")
     rows.append("")
     for p in profiles:
         c = cap[p]
         rows.append(
-            f"- `{p}`: {c['per_student_mb'] / 1024:.1f} GB per student = the peak of its "
-            f"heaviest notebook (`{c['heaviest']}`, of {c['measured']} measured) + "
-            f"{cap['server_overhead_mb']} MB for the student's Jupyter server; the most "
-            f"CPU-hungry notebook is `{c['cpu_notebook']}` ({c['cpu_s']:.0f} CPU-seconds)."
+            f"- `{p}` ({c['measured']} notebooks measured): {CLASS_SIZE} students need "
+            f"{ram_needed_gb(CLASS_SIZE, c['per_student_mb'])} GB for the heaviest lecture "
+            f"(`{c['heaviest']}`, {c['per_student_mb'] / 1024:.1f} GB per student) and "
+            f"{ram_needed_gb(CLASS_SIZE, c['median_mb'])} GB for the median one (`{c['median']}`, "
+            f"{c['median_mb'] / 1024:.1f} GB); the most CPU-hungry is `{c['cpu_notebook']}` "
+            f"({c['cpu_s']:.0f} CPU-seconds per student)."
         )
     rows.append(
-        f"- Students that fit = (RAM − {RESERVE_MB // 1024} GB for the system, Hub and proxy) / "
-        "memory per student, i.e. every student at the peak of the heaviest notebook at the "
-        "same moment (a lecture where everyone presses *Run all*); CPU minutes = students × "
+        f"- Per student: the kernel's peak memory in that lecture + {cap['server_overhead_mb']} MB "
+        f"for the student's Jupyter server (measured by `make hub-test`); {RESERVE_MB // 1024} GB "
+        "stay free for the system, the Hub and its proxy. Every student is counted at the peak at "
+        "the same moment, as when a whole class presses *Run all*. The wait is students × "
         "CPU-seconds / cores."
     )
     return "\n".join(rows)
