@@ -35,8 +35,8 @@ def test_requirements_whose_marker_does_not_apply_are_ignored():
 
 
 def test_constraints_pin_everything_installed_but_the_course():
-    text = ci.constraints({"tensorflow": "2.20.0", "course-utils": "0.1.0", "numpy": "2.1.3"})
-    assert text == "numpy==2.1.3\ntensorflow==2.20.0\n"
+    installed = {"tensorflow": "2.20.0", "course-utils": "0.1", "numpy": "2.1.3", "x": "1.0-odd"}
+    assert ci.constraints(installed) == "numpy==2.1.3\ntensorflow==2.20.0\n"
 
 
 def test_dependencies_are_the_pyprojects(root):

@@ -33,10 +33,10 @@ from pathlib import Path
 
 try:
     from packaging.requirements import Requirement
-    from packaging.version import InvalidVersion
+    from packaging.version import InvalidVersion, Version
 except ImportError:  # pragma: no cover - every Colab runtime has packaging; pip vendors it too
     from pip._vendor.packaging.requirements import Requirement
-    from pip._vendor.packaging.version import InvalidVersion
+    from pip._vendor.packaging.version import InvalidVersion, Version
 
 #: Packages the setup cell must never install, upgrade or downgrade (``--dry-run`` checks them).
 PROTECTED = ("tensorflow", "keras", "numpy")
@@ -109,10 +109,17 @@ def plan(requirements: list[str], installed: dict[str, str]) -> Plan:
 
 
 def constraints(installed: dict[str, str]) -> str:
-    """A pip constraints file pinning every installed distribution at its version."""
+    """A pip constraints file pinning every installed distribution at its version.
+
+    Versions pip cannot read as PEP 440 (some system packages have them) are left out.
+    """
     lines = []
     for name, version in sorted(installed.items()):
         if name == "course-utils":
+            continue
+        try:
+            Version(version)
+        except InvalidVersion:
             continue
         lines.append(f"{name}=={version}")
     return "\n".join(lines) + "\n"
