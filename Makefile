@@ -21,12 +21,13 @@ WORKERS ?= 2
 XDIST  := -n $(WORKERS)
 
 .PHONY: help setup lab test lint pytest nbval course slides browser-test clean student nbgrader \
-        colab-setup colab-test colab-refresh hub-proxy hub-test measure
+        colab-runtime colab-setup colab-test colab-refresh hub-proxy hub-test measure
 
 # Colab's stack (requirements/colab.txt: Colab's Python and versions) in a second venv.
 COLAB_VENV   := .venv-colab
 COLAB_BIN    := $(COLAB_VENV)/bin
 COLAB_STAMP  := $(COLAB_VENV)/.installed
+COLAB_RUNTIME := $(COLAB_VENV)/.colab-runtime
 COLAB_PIP    := $(COLAB_BIN)/python -m pip --disable-pip-version-check
 COLAB_PYVER  := $(shell sed -n 's/^\# python: *//p' requirements/colab.txt)
 COLAB_PYTHON ?= $(shell tools/find-python $(COLAB_PYVER) 2>/dev/null)
@@ -112,11 +113,18 @@ browser-test: setup
 # Colab's runtime, the part of it the course touches, at exactly Colab's versions; then the course
 # installed the way every notebook's first cell installs it (tools/colab_install.py), after a
 # dry run that fails if pip would touch TensorFlow, Keras or NumPy; then the test tools.
-$(COLAB_STAMP): requirements/colab.txt pyproject.toml tools/colab_install.py
+$(COLAB_RUNTIME): requirements/colab.txt
 	@test -n "$(COLAB_PYTHON)" || { tools/find-python $(COLAB_PYVER); exit 1; }
 	@test -x $(COLAB_BIN)/python || $(COLAB_PYTHON) -m venv $(COLAB_VENV)
 	$(COLAB_PIP) install -q --upgrade "pip>=24"
 	$(COLAB_PIP) install -q -r requirements/colab.txt
+	@touch $(COLAB_RUNTIME)
+
+# (colab-runtime can build at the same time as .venv; the course's own install cannot: both
+# would write course_utils.egg-info in this folder.)
+colab-runtime: $(COLAB_RUNTIME)
+
+$(COLAB_STAMP): $(COLAB_RUNTIME) pyproject.toml tools/colab_install.py
 	$(COLAB_BIN)/python tools/colab_install.py --dry-run .
 	$(COLAB_BIN)/python tools/colab_install.py .
 	$(COLAB_PIP) install -q -c requirements/colab.txt "nbval==0.11.*" "pytest-xdist==3.8.0"
