@@ -33,8 +33,10 @@ COLAB_PYVER  := $(shell sed -n 's/^\# python: *//p' requirements/colab.txt)
 COLAB_PYTHON ?= $(shell tools/find-python $(COLAB_PYVER) 2>/dev/null)
 # Notebooks the Colab job executes with nbval (fast profile).
 COLAB_NB     ?= notebooks/*.ipynb
-# Unit tests that are not about the Colab stack: real browsers, `make lab`, the JupyterHub test.
-COLAB_PYTEST_SKIP := --ignore=tests/browser --ignore=tests/test_lab_server.py --ignore=tests/hub
+# Unit tests that are not about the Colab stack: real browsers, `make lab`, the JupyterHub test,
+# nbgrader (the instructor's grading tool, not installed on Colab).
+COLAB_PYTEST_SKIP := --ignore=tests/browser --ignore=tests/test_lab_server.py --ignore=tests/hub \
+                     --ignore=tests/test_nbgrader.py
 # configurable-http-proxy (npm) for the JupyterHub test, pinned in tests/hub/package*.json.
 HUB_PROXY    := tests/hub/node_modules/.bin/configurable-http-proxy
 
