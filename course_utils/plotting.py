@@ -506,7 +506,14 @@ def feature_maps(model: Any, image: Any, layer_names: Sequence[str]) -> dict[str
 
 
 def show_feature_maps(
-    model: Any, image: Any, layer_names: Sequence[str], max_maps: int = 16, size: float = 0.8
+    model: Any,
+    image: Any,
+    layer_names: Sequence[str],
+    max_maps: int = 16,
+    size: float = 0.8,
+    scale: str = "map",
+    colorbar: bool = False,
+    strip_labels: dict[str, Sequence[str]] | None = None,
 ):
     """Show the feature maps of one image, one row per layer.
 
@@ -525,37 +532,87 @@ def show_feature_maps(
         Channels shown per layer at most.
     size : float
         Inches per map.
+    scale : {"map", "layer"}
+        ``"map"``: every map and strip stretched to its own min..max (shows each map's
+        pattern, hides how strong it is). ``"layer"``: one colour range per row, so the maps
+        of a layer can be compared — 0..max when the layer has no negative values, otherwise
+        symmetric about 0 (blue negative, white 0, red positive).
+    colorbar : bool
+        One colour bar per row, in the layer's units (needs ``scale="layer"``).
+    strip_labels : dict of str to sequence of str, optional
+        Labels of a flat layer's units, e.g. ``{"OUTPUT": class_names}``: the strip gets them
+        as ticks and prints each value.
 
     Returns
     -------
     matplotlib.figure.Figure
-        ``fig.activations`` is the dict returned by :func:`feature_maps`.
+        ``fig.activations`` is the dict returned by :func:`feature_maps`; with
+        ``scale="layer"``, ``fig.limits`` maps each layer to its (vmin, vmax).
     """
     import matplotlib.pyplot as plt
 
     if not isinstance(max_maps, int) or max_maps <= 0:
         raise ValueError(f"max_maps must be a positive integer, got {max_maps!r}")
+    if scale not in ("map", "layer"):
+        raise ValueError(f"scale must be 'map' or 'layer', got {scale!r}")
+    if colorbar and scale != "layer":
+        raise ValueError("colorbar=True needs scale='layer' (one colour range per row)")
+    strip_labels = dict(strip_labels or {})
     acts = feature_maps(model, image, layer_names)
     # 1x1 maps (e.g. LeNet's C5) are shown like a dense layer's output: one strip of values
     shown = {k: a.reshape(-1) if a.ndim == 3 and a.shape[0] * a.shape[1] == 1 else a
              for k, a in acts.items()}  # fmt: skip
+    for name, labels in strip_labels.items():
+        if name not in shown or shown[name].ndim != 1 or len(labels) != shown[name].size:
+            raise ValueError(f"strip_labels[{name!r}] must name each unit of a flat layer shown")
     ncols = min(max_maps, max(a.shape[-1] if a.ndim == 3 else 1 for a in shown.values()))
-    fig = plt.figure(figsize=(1.2 + ncols * size, len(acts) * (size + 0.15)))
-    grid = fig.add_gridspec(len(acts), ncols + 1, width_ratios=[1.5] + [1] * ncols)
+    ticked = {n for n, a in shown.items() if a.ndim == 1
+              and (n in strip_labels or scale == "layer")}  # fmt: skip
+    heights = [size + (0.35 if name in ticked else 0.15) for name in shown]  # room for ticks
+    fig = plt.figure(figsize=(1.2 + ncols * size + (0.6 if colorbar else 0), sum(heights)))
+    widths = [1.5] + [1] * ncols + ([0.25] if colorbar else [])
+    grid = fig.add_gridspec(len(acts), len(widths), width_ratios=widths, height_ratios=heights)
+    limits = {}
     for row, (name, act) in enumerate(shown.items()):
         label = fig.add_subplot(grid[row, 0])
         label.axis("off")
         label.text(1.0, 0.5, f"{name}\n{'x'.join(map(str, acts[name].shape))}", ha="right",
                    va="center", fontsize=8)  # fmt: skip
+        style: dict[str, Any] = {"cmap": "viridis"}
+        if scale == "layer":
+            low, high = float(act.min()), float(act.max())
+            if low < 0:
+                high = max(abs(low), high) or 1.0
+                low, style["cmap"] = -high, "RdBu_r"
+            else:
+                low, high = 0.0, high or 1.0
+            style.update(vmin=low, vmax=high)
+            limits[name] = (low, high)
         if act.ndim == 3:
             for j in range(min(ncols, act.shape[-1])):
                 ax = fig.add_subplot(grid[row, j + 1])
-                ax.imshow(act[:, :, j], cmap="viridis", interpolation="nearest")
+                im = ax.imshow(act[:, :, j], interpolation="nearest", **style)
                 ax.axis("off")
         else:
-            ax = fig.add_subplot(grid[row, 1:])
-            ax.imshow(act.reshape(1, -1), cmap="viridis", aspect="auto", interpolation="nearest")
-            ax.set_xticks([])
+            ax = fig.add_subplot(grid[row, 1 : ncols + 1])
+            im = ax.imshow(act.reshape(1, -1), aspect="auto", interpolation="nearest", **style)
             ax.set_yticks([])
+            if name in strip_labels:
+                ax.set_xticks(range(act.size), [str(v) for v in strip_labels[name]], fontsize=8)
+                low, high = style.get("vmin", act.min()), style.get("vmax", act.max())
+                for j, v in enumerate(act):  # dark text on light cells, white on dark ones
+                    dark = style["cmap"] == "viridis" and v - low < 0.6 * (high - low)
+                    ax.text(j, 0, f"{v:.2f}", ha="center", va="center", fontsize=7,
+                            color="white" if dark else "black")
+            elif scale == "layer":
+                step = 20 if act.size > 40 else 5
+                ax.set_xticks(range(0, act.size, step))
+                ax.tick_params(labelsize=7)
+            else:
+                ax.set_xticks([])
+        if colorbar:
+            bar = fig.colorbar(im, cax=fig.add_subplot(grid[row, -1]))
+            bar.ax.tick_params(labelsize=7)
     fig.activations = acts
+    fig.limits = limits
     return fig

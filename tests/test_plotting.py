@@ -223,6 +223,30 @@ def test_show_feature_maps_one_by_one_maps_as_strip():
     assert fig.activations["c"].shape == (1, 1, 5)
 
 
+def test_show_feature_maps_one_scale_per_layer_with_colour_bars(tiny_cnn):
+    fig = plotting.show_feature_maps(tiny_cnn, np.linspace(-1, 1, 144).reshape(12, 12),
+                                     ["conv", "dense"], max_maps=2, scale="layer",
+                                     colorbar=True, strip_labels={"dense": list("abcd")})
+    assert len(fig.axes) == 7  # + one colour bar per row
+    for name, (low, high) in fig.limits.items():
+        act = fig.activations[name]
+        assert low <= act.min() and act.max() <= high
+        assert low == 0 or low == -high  # from 0, or symmetric when the sign matters
+    strip = fig.axes[5]  # row 0: label, 2 maps, colour bar; row 1: label, strip, colour bar
+    assert [t.get_text() for t in strip.get_xticklabels()] == list("abcd")
+    assert len(strip.texts) == 4  # each value printed
+
+
+def test_show_feature_maps_new_options_bad_input(tiny_cnn):
+    with pytest.raises(ValueError):
+        plotting.show_feature_maps(tiny_cnn, np.ones((12, 12)), ["conv"], scale="each")
+    with pytest.raises(ValueError):
+        plotting.show_feature_maps(tiny_cnn, np.ones((12, 12)), ["conv"], colorbar=True)
+    with pytest.raises(ValueError):
+        plotting.show_feature_maps(tiny_cnn, np.ones((12, 12)), ["dense"],
+                                   strip_labels={"dense": ["too", "few"]})
+
+
 def test_feature_maps_bad_input(tiny_cnn):
     with pytest.raises(ValueError):
         plotting.feature_maps(tiny_cnn, np.ones((10, 10)), ["conv"])  # wrong size
