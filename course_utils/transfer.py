@@ -1,6 +1,7 @@
-"""Transfer learning helpers for notebook 06: few-label subsets, cached feature extraction,
-a new head on a frozen base, unfreezing the top block, the BatchNorm fine-tuning trap, and
-the online cats-vs-dogs photos.
+"""Transfer learning helpers for notebook 06: few-label subsets and k-shot splits, cached
+feature extraction, a linear probe over many splits, a new head on a frozen base, unfreezing
+the top block, BatchNorm statistics (recomputing them for a random-weights control, and the
+fine-tuning trap), and the online cats-vs-dogs photos.
 
 The notebook itself shows the Keras calls (``keras.applications``, ``base.trainable = False``,
 ``compile``/``fit``/``evaluate``, callbacks, ``tf.data``); these functions only keep repeated
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +30,15 @@ __all__ = [
     "clear_feature_cache",
     "extract_features",
     "feature_cache_info",
+    "few_shot_probe",
+    "few_shot_split",
     "freeze_batchnorm",
     "head_summary",
     "load_cats_and_dogs",
     "max_change",
+    "probe_cuts",
+    "ProbeResult",
+    "recalibrate_batchnorm",
     "to_rgb",
     "unfreeze_top",
 ]
@@ -117,6 +124,59 @@ def balanced_subset(labels: Any, n: int, seed: int = 0) -> np.ndarray:
     return rng.permutation(np.concatenate(picks)).astype(np.int64)
 
 
+def few_shot_split(
+    labels: Any, k: int, seed: int = 0, val_fraction: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A random k-shot split: ``k`` training examples per class, the rest validation and test.
+
+    Every class gives ``k`` examples to training; its remaining examples are shuffled and
+    divided into validation (``floor(val_fraction * rest)``) and test (the others). Model
+    choices (regularisation, epochs, where to cut) are made on validation; the test part is
+    used once, for the number that is reported.
+
+    Parameters
+    ----------
+    labels : array (N,) of int
+        Class labels 0..K-1.
+    k : int
+        Training examples per class (>= 1); every class needs at least ``k + 2`` examples.
+    seed : int
+        Seed of ``np.random.default_rng``: one seed, one split.
+    val_fraction : float
+        Share of each class's remaining examples that goes to validation, in (0, 1).
+
+    Returns
+    -------
+    (train, val, test) : three int64 arrays of indices into ``labels``
+        Disjoint and shuffled; ``len(train) == K * k``.
+    """
+    y = np.asarray(labels)
+    if y.ndim != 1 or y.size == 0 or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"labels must be a non-empty 1-D integer array, got shape {y.shape}")
+    for name, value in (("k", k), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise TypeError(f"{name} must be an int, got {value!r}")
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, float | int):
+        raise TypeError(f"val_fraction must be a number, got {val_fraction!r}")
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must lie strictly between 0 and 1, got {val_fraction}")
+    rng = np.random.default_rng(seed)
+    parts: tuple[list, list, list] = ([], [], [])
+    for c in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == c))
+        if len(members) < k + 2:
+            raise ValueError(f"class {c} has {len(members)} examples: k={k} leaves fewer than "
+                             "one for validation and one for testing")  # fmt: skip
+        rest = members[k:]
+        n_val = min(max(1, int(val_fraction * len(rest))), len(rest) - 1)
+        for part, idx in zip(parts, (members[:k], rest[:n_val], rest[n_val:]), strict=True):
+            part.append(idx)
+    train, val, test = (rng.permutation(np.concatenate(p)).astype(np.int64) for p in parts)
+    return train, val, test
+
+
 # --------------------------------------------------------------------------- features
 
 _CACHE: dict[tuple, dict[str, np.ndarray]] = {}
@@ -192,6 +252,154 @@ def feature_cache_info() -> dict[str, int]:
     """``{"entries", "hits", "misses", "bytes"}`` of the feature cache."""
     size = sum(a.nbytes for v in _CACHE.values() for a in v.values())
     return {"entries": len(_CACHE), **_STATS, "bytes": int(size)}
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """Result of :func:`few_shot_probe`: the chosen ``C`` and per-split accuracies.
+
+    Attributes
+    ----------
+    k : int
+        Training examples per class.
+    C : float
+        Inverse regularisation strength chosen on validation (mean over the splits).
+    val : dict[float, float]
+        Mean validation balanced accuracy for every ``C`` tried.
+    test : np.ndarray
+        Test balanced accuracy of every split with the chosen ``C``, shape (n_splits,).
+    seeds : tuple[int, ...]
+        The split seeds, in the order of ``test`` (pair them with another variant's).
+    """
+
+    k: int
+    C: float
+    val: dict
+    test: np.ndarray
+    seeds: tuple
+
+
+def _unit_rows(features: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(features, axis=1, keepdims=True)
+    return features / np.where(norms > 0, norms, 1.0)
+
+
+def _row_space(x: np.ndarray) -> np.ndarray:
+    """Orthonormal basis (r, D) of the span of the rows of ``x`` (r <= len(x))."""
+    _, sv, vt = np.linalg.svd(x, full_matrices=False)
+    return vt[sv > sv[0] * 1e-10] if sv.size and sv[0] > 0 else vt[:1]
+
+
+def few_shot_probe(
+    features: Any,
+    labels: Any,
+    k: int,
+    seeds: Sequence[int],
+    C_grid: Sequence[float] = (1.0, 10.0, 100.0),
+    val_fraction: float = 0.5,
+) -> ProbeResult:
+    """Logistic regression on frozen features, over many random k-shot splits.
+
+    For every split (:func:`few_shot_split` with each seed) and every ``C`` of the grid, a
+    scikit-learn ``LogisticRegression`` is fitted on the training examples' L2-normalised
+    features. The ``C`` with the best mean *validation* balanced accuracy is chosen; only then
+    is each split's test balanced accuracy (the mean of the per-class recalls, so that a large
+    class cannot dominate) read for that ``C``.
+
+    With fewer training examples than feature dimensions, the fit is computed in the span of
+    the training examples (coordinates in an orthonormal basis of it): an L2-regularised
+    linear model's weights always lie in that span, so this is the same classifier, only much
+    faster on wide features such as a flattened block output.
+
+    Parameters
+    ----------
+    features : array (N, D), or callable
+        One feature vector per example, e.g. a frozen base's pooled outputs. A callable
+        ``features(train_indices) -> (N, D) array`` is called once per split, for features
+        that depend on the split's training examples (a random-weights base whose BatchNorm
+        statistics are recomputed on them, see :func:`recalibrate_batchnorm`).
+    labels : array (N,) of int
+        Class labels 0..K-1.
+    k : int
+        Training examples per class.
+    seeds : sequence of int
+        One split per seed (at least 2, so that the spread can be estimated).
+    C_grid : sequence of float
+        Inverse regularisation strengths to try (positive).
+    val_fraction : float
+        See :func:`few_shot_split`.
+
+    Returns
+    -------
+    ProbeResult
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import balanced_accuracy_score
+
+    y = np.asarray(labels)
+    per_split = callable(features)
+
+    def checked(f: Any) -> np.ndarray:
+        f = np.asarray(f, dtype=np.float64)
+        if f.ndim != 2 or len(f) != len(y):
+            raise ValueError(f"features must be (N, D) with N = len(labels); got {f.shape} "
+                             f"and {y.shape}")  # fmt: skip
+        return _unit_rows(f)
+
+    seeds = tuple(int(s) for s in seeds)
+    if len(seeds) < 2:
+        raise ValueError("seeds must hold at least 2 split seeds")
+    grid = tuple(float(c) for c in C_grid)
+    if not grid or min(grid) <= 0:
+        raise ValueError(f"C_grid must hold positive numbers, got {C_grid!r}")
+    x = None if per_split else checked(features)
+    val = {c: [] for c in grid}
+    test = {c: [] for c in grid}
+    for seed in seeds:
+        train, v, t = few_shot_split(y, k, seed, val_fraction)
+        if per_split:  # features that depend on the training examples (e.g. BatchNorm)
+            x = checked(features(train))
+        basis = _row_space(x[train])
+        z = x @ basis.T  # the same classifier, fitted in a space of at most len(train) dims
+        for c in grid:
+            clf = LogisticRegression(C=c, max_iter=2000).fit(z[train], y[train])
+            val[c].append(balanced_accuracy_score(y[v], clf.predict(z[v])))
+            test[c].append(balanced_accuracy_score(y[t], clf.predict(z[t])))
+    mean_val = {c: float(np.mean(v)) for c, v in val.items()}
+    best = max(grid, key=lambda c: mean_val[c])  # ties: the first (strongest regularisation)
+    return ProbeResult(int(k), best, mean_val, np.asarray(test[best]), seeds)
+
+
+def probe_cuts(
+    features: dict[str, Any],
+    labels: Any,
+    k: int,
+    seeds: Sequence[int],
+    C_grid: Sequence[float] = (1.0, 10.0, 100.0),
+) -> tuple[str, ProbeResult, dict[str, float]]:
+    """Where to cut a frozen base: :func:`few_shot_probe` per cut, the cut chosen on validation.
+
+    Parameters
+    ----------
+    features : dict[str, array (N, ...)]
+        Cut (layer name) -> features of every example; flattened to (N, D).
+    labels, k, seeds, C_grid
+        As in :func:`few_shot_probe`.
+
+    Returns
+    -------
+    (cut, result, val_by_cut)
+        The cut with the best mean validation balanced accuracy (over its own best ``C``), its
+        :class:`ProbeResult`, and that validation accuracy for every cut. The test accuracies
+        of the other cuts are never looked at.
+    """
+    if not isinstance(features, dict) or not features:
+        raise TypeError("features must be a non-empty dict: cut name -> (N, ...) array")
+    results = {cut: few_shot_probe(np.asarray(f).reshape(len(f), -1), labels, k, seeds, C_grid)
+               for cut, f in features.items()}  # fmt: skip
+    val_by_cut = {cut: max(r.val.values()) for cut, r in results.items()}
+    best = max(val_by_cut, key=val_by_cut.get)
+    return best, results[best], val_by_cut
 
 
 # --------------------------------------------------------------------------- heads
@@ -326,6 +534,64 @@ def max_change(before: dict[str, np.ndarray], after: dict[str, np.ndarray]) -> f
     if not before:
         return 0.0
     return float(max(np.max(np.abs(after[k] - before[k])) for k in before))
+
+
+def recalibrate_batchnorm(model: Any, images: Any, batch_size: int = 16) -> int:
+    """Set every BatchNormalization layer's moving statistics from ``images``; weights untouched.
+
+    A network with random weights still has BatchNorm's initial moving statistics (mean 0,
+    variance 1), which describe no data: in inference mode its activations can shrink or grow
+    layer after layer. This runs ``images`` through ``model`` in training mode, batch by batch,
+    and sets each layer's moving mean and variance to the average of its batch statistics
+    (what ``torch.optim.swa_utils.update_bn`` does). Only the statistics change: no gradient is
+    computed and no weight moves. Frozen BatchNorm layers are recomputed too.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Takes ``images`` as they are (any preprocessing inside the model).
+    images : np.ndarray
+        float32 (N, H, W, C), N >= 2.
+    batch_size : int
+        Images per forward pass (memory grows with it).
+
+    Returns
+    -------
+    int
+        Number of BatchNormalization layers recomputed (0: nothing to do, e.g. VGG).
+    """
+    import tensorflow as tf
+
+    bns = _batchnorm_layers(model)
+    x = np.asarray(images, dtype=np.float32)
+    if x.ndim < 2 or len(x) < 2:
+        raise ValueError(f"images must be a batch of at least 2, got shape {x.shape}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 2:
+        raise ValueError(f"batch_size must be an integer >= 2, got {batch_size!r}")
+    if not bns:
+        return 0
+    saved = [(layer.momentum, layer.trainable) for layer in bns]
+    try:
+        for layer in bns:  # momentum 0: after a call, the moving statistics are that batch's
+            layer.momentum, layer.trainable = 0.0, True
+        sums = [[np.zeros(layer.moving_mean.shape), np.zeros(layer.moving_variance.shape)]
+                for layer in bns]  # fmt: skip
+        for start in range(0, len(x), batch_size):
+            batch = x[start : start + batch_size]
+            if len(batch) < 2:  # one image has no variance: fold it into the previous batch
+                break
+            model(tf.constant(batch), training=True)  # eager: no tracing per batch shape
+            for acc, layer in zip(sums, bns, strict=True):
+                acc[0] += len(batch) * np.asarray(layer.moving_mean.numpy(), np.float64)
+                acc[1] += len(batch) * np.asarray(layer.moving_variance.numpy(), np.float64)
+        used = len(x) if len(x) % batch_size != 1 else len(x) - 1
+        for (mean, var), layer in zip(sums, bns, strict=True):
+            layer.moving_mean.assign((mean / used).astype(np.float32))
+            layer.moving_variance.assign((var / used).astype(np.float32))
+    finally:
+        for layer, (momentum, trainable) in zip(bns, saved, strict=True):
+            layer.momentum, layer.trainable = momentum, trainable
+    return len(bns)
 
 
 # --------------------------------------------------------------------------- online photos

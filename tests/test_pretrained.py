@@ -250,6 +250,24 @@ def test_offline_classifier_is_flat_lite0(lite0):
     assert probs.shape == (1, 1000) and abs(probs.sum() - 1) < 1e-4
 
 
+def test_lite0_random_weights_same_architecture_and_labelled(lite0, offline, capsys):
+    rnd = P.efficientnet_lite0(weights=None)
+    assert "random initialisation" in capsys.readouterr().out
+    assert rnd.weights_source == "random" and rnd.last_conv_layer == "top_activation"
+    assert [w.shape for w in rnd.weights] == [w.shape for w in lite0.weights]
+    assert rnd.count_params() == P.LITE0_PARAMETERS
+    kernel = rnd.get_layer("top_conv").kernel.numpy()
+    assert not np.allclose(kernel, lite0.get_layer("top_conv").kernel.numpy())
+    bn = rnd.get_layer("top_bn")  # initial statistics, described by no data
+    assert np.all(bn.moving_mean.numpy() == 0) and np.all(bn.moving_variance.numpy() == 1)
+
+
+@pytest.mark.parametrize("weights", ["random", "hed", 0])
+def test_lite0_bad_weights(weights):
+    with pytest.raises(ValueError, match="weights"):
+        P.efficientnet_lite0(weights=weights, verbose=False)
+
+
 def test_offline_classifier_on_photos(lite0, photos):
     chelsea, coffee = P.classify([photos["chelsea"], photos["coffee"]], top=3, model=lite0)
     cats = {"tabby", "tiger cat", "Egyptian cat", "Persian cat", "Siamese cat"}
