@@ -11,11 +11,11 @@ with a small **total variation** term that keeps neighbouring pixels alike.
 Conventions (all losses are normalised so that their size does not depend on the image size):
 
 - feature maps are ``(H, W, C)`` or a batch ``(N, H, W, C)``;
-- :func:`gram_matrix` is ``G[k, k'] = Σ_ij a[i, j, k] · a[i, j, k'] / (H·W)`` — the seeds'
+- :func:`gram_matrix` is ``G[k, k'] = Σ_ij a[i, j, k] · a[i, j, k'] / (H·W)`` — Gatys et al.'s
   sum, divided by the number of positions, so a 128 px and a 512 px image of the same texture
   give comparable Grams;
 - :func:`content_loss` and :func:`style_loss` are the squared differences divided by the
-  target's number of entries (a mean squared error): the seeds' ``½‖a(C) − a(G)‖²`` and
+  target's number of entries (a mean squared error): Gatys et al.'s ``½‖a(C) − a(G)‖²`` and
   ``‖G(S) − G(G)‖²_F`` up to a constant factor, which the loss weights absorb;
 - :func:`total_variation_loss` is the mean squared difference between vertical neighbours plus
   the same for horizontal neighbours.
@@ -136,7 +136,7 @@ def gram_matrix(features: Any):
 def content_loss(target: Any, generated: Any):
     """Mean squared difference between two layers' activations (the content cost).
 
-    ``Σ (generated − target)² / target.size``: the seeds' ``½‖a(C) − a(G)‖²`` divided by the
+    ``Σ (generated − target)² / target.size``: Gatys et al.'s ``½‖a(C) − a(G)‖²`` divided by the
     number of activations (and without the ½).
 
     Parameters
@@ -159,7 +159,7 @@ def content_loss(target: Any, generated: Any):
 def style_loss(target_grams: Any, grams: Any):
     """Mean squared difference between Gram matrices, averaged over layers (the style cost).
 
-    For one layer ``Σ (G − G_target)² / G_target.size``, the seeds' squared Frobenius norm
+    For one layer ``Σ (G − G_target)² / G_target.size``, Gatys et al.'s squared Frobenius norm
     ``‖G(S) − G(G)‖²_F`` divided by C². With several layers (sequences of the same length),
     the mean of the per-layer values.
 
@@ -370,7 +370,7 @@ class StyleTransferResult:
     history : dict[str, np.ndarray]
         ``"content"``, ``"style"``, ``"tv"`` (each term *before* weighting; zero when its
         weight is zero) and ``"total"`` (the weighted sum that was minimised), each of length
-        ``iterations + 1``: entry ``i`` is the loss after ``i`` updates.
+        ``iterations_run + 1``: entry ``i`` is the loss after ``i`` updates.
     snapshots : list[tuple[int, np.ndarray]]
         ``(updates done, image)`` pairs, first the starting image, every ``snapshot_every``
         updates and the final image.
@@ -381,6 +381,14 @@ class StyleTransferResult:
         network, layers and image size already did).
     seconds_per_iteration : float
         Median wall time of the later steps.
+    iterations_run : int
+        Updates done: ``iterations``, or fewer when the stopping rule (``stop_tol``) ended
+        the run.
+    converged : bool
+        True when the stopping rule ended the run: the loss fell by less than ``stop_tol``
+        over ``stop_window`` updates at the smallest learning rate allowed.
+    final_learning_rate : float
+        Adam's step size at the end (smaller than ``learning_rate`` after halvings).
     settings : dict
         The layers, weights, learning rate and image shape used.
     """
@@ -391,6 +399,9 @@ class StyleTransferResult:
     seconds: float = 0.0
     first_step_seconds: float = 0.0
     seconds_per_iteration: float = 0.0
+    iterations_run: int = 0
+    converged: bool = False
+    final_learning_rate: float = 0.0
     settings: dict[str, Any] = field(default_factory=dict)
 
     def factor(self, term: str) -> float:
@@ -512,6 +523,9 @@ def style_transfer(
     log_every: int = 0,
     seed: int = 0,
     jit_compile: bool = False,
+    stop_tol: float = 0.0,
+    stop_window: int = 50,
+    lr_halvings: int = 0,
 ) -> StyleTransferResult:
     """Optimise an image's pixels so that it has the content of one image and the style of another.
 
@@ -551,6 +565,18 @@ def style_transfer(
         Seed of the noise start.
     jit_compile : bool
         Compile the step with XLA (measured *slower* on a 2-core CPU; may help on a GPU).
+    stop_tol : float in [0, 1)
+        A stopping rule on the relative loss change (0: run all ``iterations``). Every
+        ``stop_window`` updates, the best total loss so far is compared with the best one
+        ``stop_window`` updates earlier; when it fell by less than the fraction ``stop_tol``,
+        the run has reached a plateau at this learning rate. It then halves the learning rate
+        (at most ``lr_halvings`` times, like Keras' ``ReduceLROnPlateau``) or, when no halving
+        is left, stops: ``result.converged`` is True. ``iterations`` stays the upper bound; a run
+        that reaches it first has ``converged`` False.
+    stop_window : int ≥ 1
+        Updates between two tests of the stopping rule.
+    lr_halvings : int ≥ 0
+        How often a plateau may halve the learning rate before the rule stops the run.
 
     Returns
     -------
@@ -581,6 +607,13 @@ def style_transfer(
             raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if iterations < 1 or snapshot_every < 0 or log_every < 0:
         raise ValueError("iterations must be ≥ 1, snapshot_every and log_every ≥ 0")
+    for name, value in (("stop_window", stop_window), ("lr_halvings", lr_halvings)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if stop_window < 1 or lr_halvings < 0:
+        raise ValueError("stop_window must be ≥ 1 and lr_halvings ≥ 0")
+    if _nonneg(stop_tol, "stop_tol") >= 1:
+        raise ValueError(f"stop_tol is a fraction of the loss, below 1; got {stop_tol}")
     if _nonneg(learning_rate, "learning_rate") == 0:
         raise ValueError("learning_rate must be > 0")
     content_layers = (content_layers,) if isinstance(content_layers, str) else tuple(content_layers)
@@ -649,23 +682,37 @@ def style_transfer(
     rows = []
     snapshots = [(0, start.copy())]
     durations = []
+    lr, halvings_left, converged = float(learning_rate), int(lr_halvings), False
+    best, best_before = np.inf, None  # best total loss so far, and one window earlier
     for i in range(1, iterations + 1):
         t0 = time.perf_counter()
         rows.append(step().numpy())
         durations.append(time.perf_counter() - t0)
-        if snapshot_every and i % snapshot_every == 0 and i < iterations:
+        best = min(best, float(rows[-1][3]))
+        if stop_tol and i % stop_window == 0:
+            if best_before is not None and best_before - best < stop_tol * best_before:
+                if halvings_left:  # a plateau at this step size: halve it
+                    lr, halvings_left = lr / 2, halvings_left - 1
+                    run.optimizer.learning_rate = lr
+                else:  # a plateau at the smallest step size: converged
+                    converged = True
+            best_before = best
+        last = converged or i == iterations
+        if snapshot_every and i % snapshot_every == 0 and not last:
             snapshots.append((i, image.numpy()[0].copy()))
-        if log_every and (i % log_every == 0 or i == iterations):
+        if log_every and (i % log_every == 0 or last):
             c, s, t, total = rows[-1]
             print(
                 f"iteration {i:>4}/{iterations}: loss {total:.4g} (content {c:.4g}, style "
-                f"{s:.4g}, tv {t:.4g})",
+                f"{s:.4g}, tv {t:.4g})" + (" — converged" if converged else ""),
                 file=sys.stdout,
                 flush=True,
             )
+        if converged:
+            break
     rows.append([float(v) for v in run.terms(image)])  # the final image's losses (eager)
     result_image = image.numpy()[0].copy()
-    snapshots.append((iterations, result_image))
+    snapshots.append((len(rows) - 1, result_image))
     seconds = time.perf_counter() - t_start
     table = np.asarray(rows, dtype=np.float64)
     history = {k: table[:, j] for j, k in enumerate(("content", "style", "tv", "total"))}
@@ -677,6 +724,9 @@ def style_transfer(
         seconds=seconds,
         first_step_seconds=durations[0],
         seconds_per_iteration=float(np.median(later)),
+        iterations_run=len(durations),
+        converged=converged,
+        final_learning_rate=lr,
         settings={
             "content_layers": used_c,
             "style_layers": used_s,
@@ -687,5 +737,8 @@ def style_transfer(
             "iterations": int(iterations),
             "shape": (height, width),
             "jit_compile": bool(jit_compile),
+            "stop_tol": float(stop_tol),
+            "stop_window": int(stop_window),
+            "lr_halvings": int(lr_halvings),
         },
     )

@@ -9,7 +9,7 @@ rng = np.random.default_rng(0)
 
 
 def numpy_gram(a: np.ndarray) -> np.ndarray:
-    """The seeds' double sum, written out, divided by H·W."""
+    """The double sum of Gatys et al., written out, divided by H·W."""
     h, w, c = a.shape
     g = np.zeros((c, c))
     for i in range(h):
@@ -95,7 +95,7 @@ def test_content_loss_is_mean_squared_difference():
     b = rng.normal(size=(4, 5, 3)).astype(np.float32)
     assert float(style.content_loss(a, a)) == 0.0
     np.testing.assert_allclose(float(style.content_loss(a, b)), np.mean((a - b) ** 2), rtol=1e-5)
-    # the seeds' 1/2 ||a(C) - a(G)||^2 is the same up to the constant a.size / 2
+    # Gatys et al.'s 1/2 ||a(C) - a(G)||^2 is the same up to the constant a.size / 2
     half_sq = 0.5 * np.sum((a - b) ** 2)
     np.testing.assert_allclose(float(style.content_loss(a, b)) * a.size / 2, half_sq, rtol=1e-5)
 
@@ -118,7 +118,7 @@ def test_style_loss_single_and_layers():
     one = np.mean((g1.numpy() - g2.numpy()) ** 2)
     np.testing.assert_allclose(float(style.style_loss(g1, g2)), one, rtol=1e-5)
     np.testing.assert_allclose(float(style.style_loss([g1, h1], [g2, h1])), one / 2, rtol=1e-5)
-    # the squared Frobenius norm of the seeds, up to C^2
+    # Gatys et al.'s squared Frobenius norm, up to C^2
     frob = np.linalg.norm(g1.numpy() - g2.numpy()) ** 2
     np.testing.assert_allclose(float(style.style_loss(g1, g2)) * 16, frob, rtol=1e-4)
 
@@ -329,3 +329,54 @@ def test_style_transfer_bad_inputs(tiny_cnn):
     with pytest.raises(ValueError, match="init has size"):
         style.style_transfer(tiny_cnn, photo, stripes, content_layers="c1", style_layers="c1",
                              init=stripes)  # fmt: skip
+
+
+# ------------------------------------------------------------------ the stopping rule
+
+
+def test_style_transfer_runs_all_iterations_without_a_stopping_rule(tiny_cnn):
+    photo, stripes = _images()
+    r = style.style_transfer(tiny_cnn, photo, stripes, content_layers="c1", style_layers="c1",
+                             iterations=7)  # fmt: skip
+    assert r.iterations_run == 7 and not r.converged and r.final_learning_rate == 5.0
+    assert r.settings["stop_tol"] == 0.0
+
+
+def test_style_transfer_stops_on_a_plateau_after_halving(tiny_cnn, capsys):
+    photo, _ = _images()
+    # a reconstruction from a shallow layer flattens out quickly; a loose tolerance stops it
+    r = style.style_transfer(tiny_cnn, photo, content_layers=["c1"], init="noise",
+                             tv_weight=0.0, iterations=2000, learning_rate=10.0, stop_tol=0.5,
+                             stop_window=10, lr_halvings=2, log_every=1000)  # fmt: skip
+    assert r.converged and r.iterations_run < 2000 and r.iterations_run % 10 == 0
+    assert r.iterations_run >= 40  # two windows to halve twice, one to compare, one to stop
+    assert r.final_learning_rate == 2.5  # two halvings of 10
+    assert all(len(v) == r.iterations_run + 1 for v in r.history.values())
+    assert r.snapshots[-1][0] == r.iterations_run
+    assert "converged" in capsys.readouterr().out
+    assert r.settings["lr_halvings"] == 2 and r.settings["stop_window"] == 10
+
+
+def test_style_transfer_budget_reached_first_is_not_converged(tiny_cnn):
+    photo, _ = _images()
+    r = style.style_transfer(tiny_cnn, photo, content_layers=["c1"], init="noise",
+                             tv_weight=0.0, iterations=15, learning_rate=10.0, stop_tol=1e-9,
+                             stop_window=5)  # fmt: skip
+    assert r.iterations_run == 15 and not r.converged
+
+
+def test_style_transfer_stopping_rule_bad_inputs(tiny_cnn):
+    photo, stripes = _images()
+    kw = dict(content_layers="c1", style_layers="c1", iterations=2)
+    with pytest.raises(ValueError, match="stop_tol"):
+        style.style_transfer(tiny_cnn, photo, stripes, stop_tol=1.0, **kw)
+    with pytest.raises(ValueError, match="stop_tol"):
+        style.style_transfer(tiny_cnn, photo, stripes, stop_tol=-0.1, **kw)
+    with pytest.raises(ValueError, match="stop_window"):
+        style.style_transfer(tiny_cnn, photo, stripes, stop_window=0, **kw)
+    with pytest.raises(ValueError, match="lr_halvings"):
+        style.style_transfer(tiny_cnn, photo, stripes, lr_halvings=-1, **kw)
+    with pytest.raises(TypeError, match="stop_window"):
+        style.style_transfer(tiny_cnn, photo, stripes, stop_window=2.5, **kw)
+    with pytest.raises(TypeError, match="lr_halvings"):
+        style.style_transfer(tiny_cnn, photo, stripes, lr_halvings=True, **kw)
