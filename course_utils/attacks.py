@@ -12,9 +12,12 @@ is enough to make a trained classifier wrong with high confidence. Every pixel m
 - :func:`fgsm` — one step, untargeted (increase the loss of label ``y``) or targeted (decrease
   the loss of a chosen class ``y``: step *against* the gradient).
 - :func:`iterative_fgsm` — many small FGSM steps, projected back into the ε-ball around the
-  original image after each one (the "basic iterative method" of Kurakin et al., 2016).
+  original image after each one: the "basic iterative method" (BIM) of Kurakin, Goodfellow and
+  Bengio (2017, "Adversarial examples in the physical world"). Started from a random point in
+  the ε-ball instead of the image itself, the same iteration is the projected gradient descent
+  (PGD) attack of Madry et al. (2018).
 - :func:`exercise_model` and :func:`exercise_cases` — a small fixed model and argument
-  tuples for checking a student's FGSM with :func:`course_utils.exercises.check_function`.
+  tuples for checking a student's FGSM (notebook 09's exercise bank uses them).
 
 The models are Keras classifiers whose outputs are class probabilities (a softmax), shape
 (N, K). TensorFlow is imported inside the functions, not at module import.
@@ -165,7 +168,7 @@ def iterative_fgsm(
     clip: tuple[float, float] | None = (0.0, 1.0),
     targeted: bool = False,
 ) -> np.ndarray:
-    """Basic iterative method: ``steps`` FGSM steps of size ``step``, kept within ε of ``x``.
+    """Basic iterative method (BIM): ``steps`` FGSM steps of size ``step``, kept within ε of ``x``.
 
     Parameters
     ----------

@@ -8,14 +8,17 @@ Three ways to turn one prediction into a heat map over the input image:
   how much the class probability drops — which regions the prediction *needs*.
 - :func:`grad_cam` (Selvaraju et al., 2017): weight the last convolution layer's feature maps by
   the average gradient of the class score and keep the positive part — a coarse map of the
-  regions that speak *for* the class.
+  regions that speak *for* the class (``weighting="elementwise"``: HiResCAM, Draelos and
+  Carin, 2020, which keeps the gradient at every position).
 
 Class scores are the pre-softmax values (logits) when the model's last layer is a softmax (a
 ``Softmax``/``Activation`` layer, or a ``Dense`` layer with a softmax activation): gradients of
 probabilities vanish once the model is confident. Grad-CAM needs a *flat* functional model (all
 layers at the top level; Keras 3 cannot reach inside nested sub-models).
 
-:func:`mass_in_region` summarises a map by the fraction of its total that falls in a region.
+:func:`mass_in_region` summarises a map by the fraction of its total that falls in a region;
+:func:`rank_correlation` measures how much two maps agree (the sanity check of Adebayo et al.,
+2018: a map that hardly changes when the network's weights are randomised explains nothing).
 TensorFlow is imported inside the functions, not at module import.
 """
 
@@ -33,6 +36,7 @@ __all__ = [
     "mass_in_region",
     "normalise_map",
     "occlusion_map",
+    "rank_correlation",
 ]
 
 
@@ -245,13 +249,24 @@ def occlusion_map(
 
 
 def grad_cam(
-    model: Any, images: Any, class_index: Any = None, layer_name: str | None = None
+    model: Any,
+    images: Any,
+    class_index: Any = None,
+    layer_name: str | None = None,
+    weighting: str = "mean",
+    batch_size: int = 32,
 ) -> np.ndarray:
     """Grad-CAM heat maps, upsampled to the input size.
 
     For the chosen convolution layer with feature maps A_k (h, w), the weight of map k is the
     spatial mean of ∂ score_c / ∂ A_k; the map is ReLU(Σ_k weight_k · A_k), resized bilinearly
     to the image size and divided by its maximum.
+
+    ``weighting="elementwise"`` keeps the gradient at every position instead of its mean:
+    ReLU(Σ_k ∂ score_c / ∂ A_k ⊙ A_k) (HiResCAM, Draelos and Carin, 2020). The two agree when
+    the network pools its last feature maps globally (the gradient is then the same at every
+    position); with a Flatten → Dense head, which weighs every position separately, only the
+    element-wise map shows *where* the score comes from.
 
     Parameters
     ----------
@@ -264,6 +279,11 @@ def grad_cam(
     layer_name : str, optional
         Convolution layer to use (default: ``model.last_conv_layer`` if the model has that
         attribute, else the last layer with a 4-D output).
+    weighting : {"mean", "elementwise"}
+        ``"mean"``: Grad-CAM (one weight per feature map); ``"elementwise"``: HiResCAM.
+    batch_size : int
+        Images per gradient computation (the tape holds every activation of a batch: keep it
+        small for large networks at full resolution).
 
     Returns
     -------
@@ -273,6 +293,11 @@ def grad_cam(
     import keras
     import tensorflow as tf
 
+    if weighting not in ("mean", "elementwise"):
+        raise ValueError(f"weighting must be 'mean' or 'elementwise', got {weighting!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) \
+            or batch_size < 1:  # fmt: skip
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     _check_model(model)
     x = _check_images(images)
     classes = _check_classes(class_index, len(x))
@@ -319,16 +344,25 @@ def grad_cam(
         def to_scores(p):
             return tf.math.log(p + 1e-12)
 
-    xt = tf.convert_to_tensor(x)
-    with tf.GradientTape() as tape:
-        maps, head = grad_model(xt, training=False)
-        scores = to_scores(head)
-        cb = tf.argmax(scores, axis=-1) if classes is None else tf.constant(classes)
-        total = tf.reduce_sum(tf.gather(scores, cb, axis=1, batch_dims=1))
-    grads = tape.gradient(total, maps)
-    weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)  # (N, 1, 1, k)
-    cam = tf.nn.relu(tf.reduce_sum(weights * maps, axis=-1))[..., None]  # (N, h, w, 1)
-    cam = tf.image.resize(cam, x.shape[1:3], method="bilinear")[..., 0].numpy()
+    cams = []
+    for start in range(0, len(x), batch_size):
+        xt = tf.convert_to_tensor(x[start : start + batch_size])
+        with tf.GradientTape() as tape:
+            maps, head = grad_model(xt, training=False)
+            scores = to_scores(head)
+            if classes is None:
+                cb = tf.argmax(scores, axis=-1)
+            else:
+                cb = tf.constant(classes[start : start + batch_size])
+            total = tf.reduce_sum(tf.gather(scores, cb, axis=1, batch_dims=1))
+        grads = tape.gradient(total, maps)
+        if weighting == "mean":
+            weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)  # (n, 1, 1, k)
+        else:
+            weights = grads  # (n, h, w, k): every position keeps its own gradient
+        cam = tf.nn.relu(tf.reduce_sum(weights * maps, axis=-1))[..., None]  # (n, h, w, 1)
+        cams.append(tf.image.resize(cam, x.shape[1:3], method="bilinear")[..., 0].numpy())
+    cam = np.concatenate(cams)
     peak = cam.reshape(len(cam), -1).max(axis=1)[:, None, None]
     return np.where(peak > 0, cam / np.where(peak > 0, peak, 1), 0).astype(np.float32)
 
@@ -377,3 +411,41 @@ def mass_in_region(saliency: Any, region: Any) -> np.ndarray | float:
     total = s.sum(axis=(-2, -1))
     frac = np.where(total > 0, inside / np.where(total > 0, total, 1), 0.0)
     return float(frac) if s.ndim == 2 else frac
+
+
+def rank_correlation(maps_a: Any, maps_b: Any) -> float | np.ndarray:
+    """Spearman rank correlation between two saliency maps, or between pairs of maps.
+
+    The measure of Adebayo et al. (2018, "Sanity checks for saliency maps"): 1 when the two
+    maps rank the pixels in the same order, about 0 when the orders are unrelated. Only the
+    order matters, so maps on different scales compare fairly.
+
+    Parameters
+    ----------
+    maps_a, maps_b : np.ndarray
+        Maps of the same shape, (H, W) or (N, H, W) (map i of ``a`` with map i of ``b``).
+
+    Returns
+    -------
+    float or np.ndarray of float, shape (N,)
+        Correlations in [-1, 1]; 0 where a map is constant (it ranks no pixel above another).
+    """
+    from scipy.stats import spearmanr
+
+    a, b = np.asarray(maps_a), np.asarray(maps_b)
+    for name, arr in (("maps_a", a), ("maps_b", b)):
+        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+            raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if a.shape != b.shape:
+        raise ValueError(f"maps_a and maps_b differ in shape: {a.shape} vs {b.shape}")
+    if a.ndim not in (2, 3) or a.size == 0:
+        raise ValueError(f"maps must be (H, W) or (N, H, W), got shape {a.shape}")
+    flat_a = a.reshape(-1, a.shape[-2] * a.shape[-1]).astype(np.float64)
+    flat_b = b.reshape(-1, b.shape[-2] * b.shape[-1]).astype(np.float64)
+    if not (np.isfinite(flat_a).all() and np.isfinite(flat_b).all()):
+        raise ValueError("maps contain NaN or infinity")
+    out = np.zeros(len(flat_a))
+    for i, (x, y) in enumerate(zip(flat_a, flat_b, strict=True)):
+        if np.ptp(x) > 0 and np.ptp(y) > 0:
+            out[i] = float(spearmanr(x, y).statistic)
+    return float(out[0]) if a.ndim == 2 else out

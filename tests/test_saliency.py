@@ -154,3 +154,63 @@ def test_bad_input(model, images):
         saliency.occlusion_map(model, images[0], class_index=5)
     with pytest.raises(TypeError):
         saliency.occlusion_map(42, images[0])
+
+
+def test_rank_correlation_sees_only_the_order():
+    rng = np.random.default_rng(0)
+    a = rng.uniform(size=(6, 5))
+    assert saliency.rank_correlation(a, a) == pytest.approx(1.0)
+    assert saliency.rank_correlation(a, 3 * a**2 + 1) == pytest.approx(1.0)  # same order
+    assert saliency.rank_correlation(a, -a) == pytest.approx(-1.0)
+    b = rng.uniform(size=(200, 6, 5))
+    r = saliency.rank_correlation(b, rng.uniform(size=(200, 6, 5)))  # unrelated maps
+    assert r.shape == (200,) and abs(r.mean()) < 0.05
+    assert saliency.rank_correlation(np.zeros((6, 5)), a) == 0.0  # a constant map ranks nothing
+    x = np.arange(30.0).reshape(5, 6)
+    from scipy.stats import spearmanr
+
+    y = np.sin(x)
+    assert saliency.rank_correlation(x, y) == pytest.approx(spearmanr(x.ravel(), y.ravel())[0])
+
+
+def test_rank_correlation_bad_input():
+    with pytest.raises(ValueError):
+        saliency.rank_correlation(np.zeros((4, 4)), np.zeros((4, 5)))
+    with pytest.raises(ValueError):
+        saliency.rank_correlation(np.zeros(4), np.zeros(4))
+    with pytest.raises(TypeError):
+        saliency.rank_correlation(np.array([["a"]]), np.array([["b"]]))
+    with pytest.raises(ValueError):
+        saliency.rank_correlation(np.full((2, 2), np.nan), np.zeros((2, 2)))
+
+
+def test_elementwise_weighting_equals_grad_cam_under_global_pooling():
+    model = brightness_model()  # global average pooling: the gradient is the same everywhere
+    images = np.random.default_rng(1).uniform(0, 1, (2, SIZE, SIZE, 1)).astype("float32")
+    mean = saliency.grad_cam(model, images, class_index=1, layer_name="conv")
+    elementwise = saliency.grad_cam(model, images, 1, layer_name="conv", weighting="elementwise")
+    np.testing.assert_allclose(elementwise, mean, atol=1e-5)
+
+
+def test_elementwise_weighting_finds_the_position_a_flatten_head_reads():
+    """The quadrant model's score reads the top-left quadrant only (Flatten → Dense): averaging
+    the gradient over positions spreads the map over every bright pixel; keeping it per
+    position puts the map on the quadrant."""
+    model = quadrant_model()
+    images = np.full((1, SIZE, SIZE, 1), 0.5, "float32")
+    images[:, 10:14, 10:14] = 1.0  # a bright patch the score ignores
+    mean = saliency.grad_cam(model, images, class_index=1, layer_name="conv")
+    elementwise = saliency.grad_cam(model, images, 1, layer_name="conv", weighting="elementwise")
+    assert saliency.mass_in_region(elementwise, quadrant()) > 0.95
+    assert saliency.mass_in_region(mean, quadrant()) < 0.5
+    with pytest.raises(ValueError):
+        saliency.grad_cam(model, images, 1, layer_name="conv", weighting="max")
+
+
+def test_grad_cam_batches_give_the_same_maps(model, images):
+    whole = saliency.grad_cam(model, images, class_index=1)
+    one_by_one = saliency.grad_cam(model, images, class_index=1, batch_size=1)
+    np.testing.assert_allclose(one_by_one, whole, atol=1e-5)
+    for bad in (0, -2, 1.5, True):
+        with pytest.raises(ValueError):
+            saliency.grad_cam(model, images, class_index=1, batch_size=bad)
