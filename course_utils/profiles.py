@@ -349,6 +349,47 @@ KNOBS: dict[str, dict[str, dict[str, Any]]] = {
         "bias_n_seeds": {"fast": 2, "standard": 5, "full": 5},
         "bias_min_gap": {"fast": 0.1, "standard": 0.1, "full": 0.05},
     },
+    "10_training_at_scale": {
+        # Section 1: Fashion-MNIST training images written to n_shards TFRecord files; the
+        # pipeline variants are timed over pipeline_repeats passes each (after one warm-up)
+        "n_records": {"fast": 4096, "standard": 30000, "full": 60000},
+        "n_shards": {"fast": 8, "standard": 8, "full": 16},
+        "batch_size": {"fast": 128, "standard": 128, "full": 256},
+        "shuffle_buffer": {"fast": 1024, "standard": 4096, "full": 10000},
+        "pipeline_repeats": {"fast": 2, "standard": 5, "full": 5},
+        # a model's training throughput: images per timed pass, passes per measurement
+        "model_images": {"fast": 2048, "standard": 8192, "full": 30000},
+        "model_repeats": {"fast": 2, "standard": 4, "full": 5},
+        # Section 2: learning-rate scaling (plain SGD on an MLP): images, epochs, seeds;
+        # the small batch and its tuned rate, and the large batch (the rule scales the rate)
+        "lr_n_train": {"fast": 4096, "standard": 12000, "full": 60000},
+        "lr_epochs": {"fast": 1, "standard": 3, "full": 5},
+        "lr_seeds": {"fast": 2, "standard": 3, "full": 5},
+        "lr_small_batch": {"fast": 32, "standard": 32, "full": 32},
+        "lr_large_batch": {"fast": 256, "standard": 256, "full": 256},
+        "lr_base": {"fast": 0.05, "standard": 0.05, "full": 0.05},
+        # 1 vs 2 replicas: images per epoch, timed epochs (the first, tracing, is dropped)
+        "replica_images": {"fast": 2048, "standard": 8192, "full": 30000},
+        "replica_epochs": {"fast": 3, "standard": 6, "full": 6},
+        # Section 3: two worker processes (custom loop under MultiWorkerMirroredStrategy) vs
+        # one process; agreement is required to mw_tolerance (largest weight difference)
+        "mw_records": {"fast": 2048, "standard": 8192, "full": 30000},
+        "mw_epochs": {"fast": 2, "standard": 3, "full": 3},
+        "mw_batch": {"fast": 128, "standard": 128, "full": 256},
+        "mw_tolerance": {"fast": 1e-4, "standard": 1e-4, "full": 1e-4},
+        # Section 4: epochs of the crash run; the worker is killed in epoch crash_epoch after
+        # crash_batch batches (a 0-based epoch index)
+        "crash_epochs": {"fast": 3, "standard": 5, "full": 5},
+        "crash_epoch": {"fast": 1, "standard": 3, "full": 3},
+        "crash_batch": {"fast": 5, "standard": 20, "full": 20},
+        "worker_timeout": {"fast": 240, "standard": 600, "full": 600},
+        # Section 5: mixed precision vs float32, images per timed pass and passes
+        "mp_images": {"fast": 1024, "standard": 4096, "full": 30000},
+        "mp_repeats": {"fast": 2, "standard": 3, "full": 5},
+        # fast's few repeats cannot resolve the timing claims: standard and full assert them
+        "assert_claims": {"fast": False, "standard": True, "full": True},
+        "mixed_precision": {"fast": False, "standard": False, "full": False},
+    },
 }
 
 # Knobs every notebook gets unless it overrides them.
