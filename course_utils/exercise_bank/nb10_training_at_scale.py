@@ -156,7 +156,7 @@ def _check_pipeline(make: Any, say: Callable[[str], None]) -> bool:
             scale.tfrecord_dataset(files, (28, 28), _PIPE_BATCH), repeats=3
         ).median
         say(f"throughput: {mine:,.0f} images/s, the naive pipeline here {naive:,.0f} images/s")
-        if mine < 0.5 * naive:  # a loose bar: timings on a shared machine are noisy
+        if mine < 0.25 * naive:  # a loose bar: timings on a shared machine are noisy
             say("far slower than the naive pipeline: what in it costs time per image?")
             return False
     return True
