@@ -3,6 +3,7 @@
 import os
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from tools.run_notebooks import peak_rss_mb, run
@@ -23,3 +24,33 @@ def test_run_executes_in_place_and_measures_memory(tmp_path):
     executed = nbformat.read(path, as_version=4)
     assert executed.cells[0].outputs[0]["text"].strip() == "10000000.0"
     assert seconds > 0 and mb is not None and mb > 80
+
+
+def test_compact_images_shrinks_large_figures_only():
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from tools.run_notebooks import compact_images
+
+    def png(pixels):
+        buffer = io.BytesIO()
+        Image.fromarray(pixels).save(buffer, "PNG")
+        return base64.b64encode(buffer.getvalue()).decode()
+
+    noisy = np.random.default_rng(0).integers(0, 256, (300, 400, 3), dtype=np.uint8)
+    small = np.zeros((10, 10, 4), np.uint8)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", data={"image/png": png(noisy)}),
+        nbformat.v4.new_output("display_data", data={"image/png": png(small)}),
+    ])])  # fmt: skip
+    small_before = nb.cells[0].outputs[1].data["image/png"]
+    saved = compact_images(nb)
+    assert saved > 0
+    shrunk = Image.open(io.BytesIO(base64.b64decode(nb.cells[0].outputs[0].data["image/png"])))
+    assert shrunk.size == (400, 300) and shrunk.mode == "P"
+    assert nb.cells[0].outputs[1].data["image/png"] == small_before  # below the threshold
+    with pytest.raises(ValueError):
+        compact_images(nb, min_bytes=-1)

@@ -22,6 +22,7 @@ import sys
 import time
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
@@ -65,6 +66,47 @@ def cpu_seconds(pid: int | None) -> float | None:
         return None
 
 
+def compact_images(nb: Any, min_bytes: int = 150_000) -> int:
+    """Re-encode large PNG figure outputs as 256-colour palette PNGs; return bytes saved.
+
+    Photo grids and style-transfer panels make notebooks of several MB; a palette (with
+    dithering, as pngquant does) keeps them readable on a projector at a third of the size.
+    Only images of at least ``min_bytes`` that actually shrink are replaced.
+    """
+    import base64
+    import io
+
+    from PIL import Image
+
+    if min_bytes < 0:
+        raise ValueError(f"min_bytes must be >= 0, got {min_bytes}")
+    saved = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" not in data:
+                continue
+            raw = base64.b64decode(data["image/png"])
+            if len(raw) < min_bytes:
+                continue
+            image = Image.open(io.BytesIO(raw))
+            if image.mode in ("RGBA", "LA", "P"):
+                image = image.convert("RGBA")
+                flat = Image.new("RGB", image.size, "white")
+                flat.paste(image, mask=image.split()[-1])
+                image = flat
+            else:
+                image = image.convert("RGB")
+            palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+                                     dither=Image.Dither.FLOYDSTEINBERG)  # fmt: skip
+            buffer = io.BytesIO()
+            palette.save(buffer, "PNG", optimize=True)
+            if buffer.tell() < len(raw):
+                data["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
+                saved += len(raw) - buffer.tell()
+    return saved
+
+
 def execute(path: Path, timeout: int = 1800, save: bool = True) -> dict:
     """Execute ``path`` in a fresh kernel (in place unless ``save=False``).
 
@@ -96,6 +138,7 @@ def execute(path: Path, timeout: int = 1800, save: bool = True) -> dict:
     if save:
         for c in nb.cells:
             c.metadata.pop("execution", None)
+        compact_images(nb)
         nbformat.write(nb, path)
     return {"seconds": elapsed, "peak_mb": max(peak, default=None), "cpu_s": max(cpu, default=None)}
 
